@@ -1,0 +1,6 @@
+//! Small leaf components shared by pages.
+
+pub mod environment_card;
+pub mod load_error;
+pub mod nav;
+pub mod status_badge;

@@ -1,0 +1,72 @@
+//! Greenlight's user interface and server functions.
+//!
+//! `ssr` builds the server half (server functions call into `engine`); `hydrate` builds the
+//! browser half. Pages and components are shared by both.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::nav::AppHeader;
+use crate::pages::{GoLivePage, NotFound, ReplaysPage, SettingsPage, StatusPage};
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: mark <body> so tests (and people
+    // debugging) can tell a hydrated page from server-rendered HTML.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/greenlight.css"/>
+        <Title formatter=|page: String| format!("{page} · Greenlight")/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <AppHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=StatusPage/>
+                    <Route path=path!("/replays") view=ReplaysPage/>
+                    <Route path=path!("/go-live") view=GoLivePage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Greenlight " {env!("CARGO_PKG_VERSION")} " · release-readiness console"</p>
+            </footer>
+        </Router>
+    }
+}

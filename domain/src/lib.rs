@@ -1,0 +1,17 @@
+//! Greenlight's pure domain logic.
+//!
+//! Everything here is a plain function or a type whose only constructor validates its
+//! input ("parse once, at the edge"). Nothing performs I/O, so the same code runs in the
+//! server, the CLI and the browser.
+
+pub mod base_url;
+pub mod dependency;
+pub mod environment;
+pub mod redis_url;
+pub mod secret;
+pub mod time;
+
+pub use base_url::BaseUrl;
+pub use dependency::{DependencyCheck, DependencyStatus, RuntimeReport};
+pub use environment::{EnvironmentName, Mode};
+pub use redis_url::RedisUrl;

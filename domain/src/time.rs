@@ -1,0 +1,65 @@
+//! UTC timestamps as text, without a calendar dependency.
+
+/// Formats seconds and nanoseconds since the Unix epoch as RFC 3339 in UTC with microseconds,
+/// the precision the reference service writes (`2026-11-29T15:36:12.080786+00:00`).
+pub fn rfc3339_utc(unix_secs: i64, nanos: u32) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix_secs);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{:06}+00:00",
+        nanos / 1_000
+    )
+}
+
+/// Compact form for directory names: `20261129T153612Z`.
+pub fn compact_utc(unix_secs: i64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix_secs);
+    format!("{y:04}{m:02}{d:02}T{hh:02}{mm:02}{ss:02}Z")
+}
+
+/// Splits Unix seconds into civil UTC date and time (Howard Hinnant's days-to-civil algorithm).
+fn civil(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = unix_secs.div_euclid(86_400);
+    let secs_of_day = unix_secs.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        secs_of_day / 3600,
+        secs_of_day / 60 % 60,
+        secs_of_day % 60,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339_utc(0, 0), "1970-01-01T00:00:00.000000+00:00");
+        // 2026-11-29T15:36:12Z, the capture time of the reference fixtures.
+        assert_eq!(
+            rfc3339_utc(1_795_966_572, 80_786_000),
+            "2026-11-29T15:36:12.080786+00:00"
+        );
+        assert_eq!(
+            rfc3339_utc(951_782_400, 0),
+            "2000-02-29T00:00:00.000000+00:00"
+        );
+        assert_eq!(compact_utc(1_795_966_572), "20261129T153612Z");
+    }
+
+    #[test]
+    fn handles_times_before_the_epoch() {
+        assert_eq!(rfc3339_utc(-1, 0), "1969-12-31T23:59:59.000000+00:00");
+    }
+}

@@ -1,0 +1,46 @@
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Each run gets a fresh data directory: the console creates and migrates its database there.
+const dataDir = mkdtempSync(join(tmpdir(), "greenlight-e2e-"));
+const port = 3107;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    browserName: "chromium",
+    headless: true,
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not reachable here.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    command: `../target/release/greenlight serve --config ./greenlight.e2e.toml`,
+    url: `http://127.0.0.1:${port}/api/health/live`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { GREENLIGHT_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: "../target/site" },
+  },
+});

@@ -1,0 +1,598 @@
+//! `greenlight.toml`: parsed once at start, refused with file, line, key and what is expected.
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use domain::{BaseUrl, EnvironmentName, Mode, RedisUrl};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// The example workspace shipped in `examples/`, used when no configuration is given.
+pub const EMBEDDED_EXAMPLE: &str = include_str!("../../examples/greenlight.toml");
+const EXAMPLE_DIR_AT_BUILD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_DATA_DIR: &str = ".greenlight";
+
+/// Values from flags or environment variables (`GREENLIGHT_ADDR`, `GREENLIGHT_DATA_DIR`) that win
+/// over the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigSource {
+    File(PathBuf),
+    EmbeddedExample(PathBuf),
+}
+
+impl ConfigSource {
+    pub fn describe(&self) -> String {
+        match self {
+            ConfigSource::File(p) => p.display().to_string(),
+            ConfigSource::EmbeddedExample(dir) => {
+                format!("built-in example workspace ({})", dir.display())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: ConfigSource,
+    pub server: ServerConfig,
+    pub environments: Vec<EnvironmentConfig>,
+    pub suites: Vec<SuiteConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// The console's own Redis dependency, reported by `/api/runtime/dependencies`.
+    pub redis: Option<ConsoleRedis>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsoleRedis {
+    pub url: RedisUrl,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvironmentConfig {
+    pub name: EnvironmentName,
+    pub base_url: BaseUrl,
+    pub mode: Mode,
+    pub env_file: Option<PathBuf>,
+    pub expected_inngest_functions: Option<u32>,
+    pub probe_interval: Duration,
+    pub readiness_path: String,
+    pub dependencies_path: String,
+    pub inngest_path: String,
+    pub dependencies_auth: Option<AuthHeader>,
+}
+
+/// A header whose value is a secret: the config names where to read it, never the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthHeader {
+    pub header: String,
+    pub source: SecretSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretSource {
+    /// An environment variable of the console's own process.
+    EnvVar(String),
+    /// A key of the environment's env file.
+    EnvFileKey(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SuiteConfig {
+    pub name: String,
+    pub golden_set: PathBuf,
+    pub runner: RunnerConfig,
+    pub min_pass_rate: f64,
+    pub concurrency: usize,
+    pub case_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunnerConfig {
+    /// A program given the case JSON on stdin; argv, never a shell string.
+    Command {
+        argv: Vec<String>,
+        working_dir: PathBuf,
+    },
+    /// An HTTP endpoint the case JSON is POSTed to.
+    Http {
+        url: String,
+        headers: BTreeMap<String, String>,
+        /// header name → environment variable holding its (secret) value
+        secret_headers: BTreeMap<String, String>,
+    },
+    /// Recorded runner outputs: case id → run object.
+    Recorded { file: PathBuf },
+}
+
+impl RunnerConfig {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RunnerConfig::Command { .. } => "command",
+            RunnerConfig::Http { .. } => "http",
+            RunnerConfig::Recorded { .. } => "recorded",
+        }
+    }
+}
+
+impl Config {
+    /// Loads the file at `path`, or the embedded example workspace when `path` is `None`.
+    pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Self> {
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let base = if base.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    base
+                };
+                Self::parse(
+                    &text,
+                    ConfigSource::File(path.to_path_buf()),
+                    &base,
+                    overrides,
+                )
+            }
+            None => {
+                let dir = example_dir();
+                Self::parse(
+                    EMBEDDED_EXAMPLE,
+                    ConfigSource::EmbeddedExample(dir.clone()),
+                    &dir,
+                    overrides,
+                )
+            }
+        }
+    }
+
+    /// Parses configuration text; relative paths resolve against `base_dir`.
+    pub fn parse(
+        text: &str,
+        source: ConfigSource,
+        base_dir: &Path,
+        overrides: &Overrides,
+    ) -> Result<Self> {
+        let file_label = match &source {
+            ConfigSource::File(p) => p.display().to_string(),
+            ConfigSource::EmbeddedExample(dir) => dir.join("greenlight.toml").display().to_string(),
+        };
+        let located = Located {
+            file: &file_label,
+            text,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            located.error(e.span().unwrap_or(0..0), e.message().trim_end().to_string())
+        })?;
+        raw.validate(&located, source, base_dir, overrides)
+    }
+
+    pub fn environment(&self, name: &str) -> Option<&EnvironmentConfig> {
+        self.environments.iter().find(|e| e.name.as_str() == name)
+    }
+}
+
+/// Where the example workspace lives: next to the sources this binary was built from, or
+/// `./examples` when the binary was moved.
+fn example_dir() -> PathBuf {
+    let built = PathBuf::from(EXAMPLE_DIR_AT_BUILD);
+    let dir = if built.is_dir() {
+        built
+    } else {
+        PathBuf::from("examples")
+    };
+    std::fs::canonicalize(&dir).unwrap_or(dir)
+}
+
+/// The configuration text with its file name, for located errors.
+struct Located<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Located<'_> {
+    fn error(&self, span: Range<usize>, message: String) -> Error {
+        let offset = span.start.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        // The echoed line is masked: a config error must not print a credential someone pasted.
+        let line_text = domain::secret::mask_url_credentials(
+            self.text[line_start..].lines().next().unwrap_or(""),
+        );
+        let key = key_context(self.text, line_start, &line_text);
+        let message = match key {
+            Some(key) if !message.contains(&key) => format!("{key}: {message}"),
+            _ => message,
+        };
+        Error::Config {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: format!("{message}\n    {line} | {line_text}"),
+        }
+    }
+}
+
+/// Names the key on the error's line with its table: "key `mode` in [[environments]] #2".
+fn key_context(text: &str, line_start: usize, line_text: &str) -> Option<String> {
+    let key = line_text
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['))?;
+    let mut table: Option<(String, usize)> = None;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for l in text[..line_start].lines() {
+        let t = l.trim();
+        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+            let n = counts.entry(name.trim().to_string()).or_default();
+            *n += 1;
+            table = Some((format!("[[{}]]", name.trim()), *n));
+        } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            table = Some((format!("[{}]", name.trim()), 0));
+        }
+    }
+    Some(match table {
+        Some((t, 0)) => format!("key `{key}` in {t}"),
+        Some((t, n)) => format!("key `{key}` in {t} #{n}"),
+        None => format!("key `{key}`"),
+    })
+}
+
+fn default_probe_interval() -> Spanned<u64> {
+    Spanned::new(0..0, 15)
+}
+fn default_readiness_path() -> String {
+    "/api/health/ready".into()
+}
+fn default_dependencies_path() -> String {
+    "/api/runtime/dependencies".into()
+}
+fn default_inngest_path() -> String {
+    "/api/inngest".into()
+}
+fn default_auth_header() -> String {
+    "X-Dashboard-Token".into()
+}
+fn default_min_pass_rate() -> Spanned<f64> {
+    Spanned::new(0..0, 0.95)
+}
+fn default_case_timeout() -> Spanned<u64> {
+    Spanned::new(0..0, 120)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    environments: Vec<RawEnvironment>,
+    #[serde(default)]
+    suites: Vec<RawSuite>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    addr: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    redis_url: Option<Spanned<RedisUrl>>,
+    #[serde(default)]
+    redis_required: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnvironment {
+    name: Spanned<EnvironmentName>,
+    base_url: BaseUrl,
+    mode: Mode,
+    env_file: Option<Spanned<PathBuf>>,
+    expected_inngest_functions: Option<u32>,
+    #[serde(default = "default_probe_interval")]
+    probe_interval_secs: Spanned<u64>,
+    #[serde(default = "default_readiness_path")]
+    readiness_path: String,
+    #[serde(default = "default_dependencies_path")]
+    dependencies_path: String,
+    #[serde(default = "default_inngest_path")]
+    inngest_path: String,
+    dependencies_auth: Option<Spanned<RawAuth>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    #[serde(default = "default_auth_header")]
+    header: String,
+    from_env: Option<String>,
+    from_env_file: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuite {
+    name: Spanned<String>,
+    golden_set: Spanned<PathBuf>,
+    runner: Spanned<RawRunner>,
+    #[serde(default = "default_min_pass_rate")]
+    min_pass_rate: Spanned<f64>,
+    concurrency: Option<Spanned<usize>>,
+    #[serde(default = "default_case_timeout")]
+    case_timeout_secs: Spanned<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+enum RawRunner {
+    Command {
+        command: Vec<String>,
+    },
+    Http {
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        #[serde(default)]
+        secret_headers: BTreeMap<String, String>,
+    },
+    Recorded {
+        file: PathBuf,
+    },
+}
+
+impl RawConfig {
+    fn validate(
+        self,
+        at: &Located<'_>,
+        source: ConfigSource,
+        base: &Path,
+        overrides: &Overrides,
+    ) -> Result<Config> {
+        let addr = overrides
+            .addr
+            .or(self.server.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.parse().expect("default address is valid"));
+        let data_dir = match (&overrides.data_dir, &self.server.data_dir) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) => base.join(dir),
+            (None, None) => PathBuf::from(DEFAULT_DATA_DIR),
+        };
+        let redis = match self.server.redis_url {
+            None => None,
+            Some(url) => {
+                if url.get_ref().password().is_some() {
+                    return Err(at.error(
+                        url.span(),
+                        "the console's own redis_url must not hold a password in the config file"
+                            .into(),
+                    ));
+                }
+                Some(ConsoleRedis {
+                    url: url.into_inner(),
+                    required: self.server.redis_required,
+                })
+            }
+        };
+
+        let mut seen = HashSet::new();
+        let mut environments = Vec::with_capacity(self.environments.len());
+        for env in self.environments {
+            if !seen.insert(env.name.get_ref().clone()) {
+                return Err(at.error(
+                    env.name.span(),
+                    format!(
+                        "environment `{}` is defined twice; names must be unique",
+                        env.name.get_ref()
+                    ),
+                ));
+            }
+            let interval = *env.probe_interval_secs.get_ref();
+            if !(1..=86_400).contains(&interval) {
+                return Err(at.error(
+                    env.probe_interval_secs.span(),
+                    format!("probe_interval_secs is {interval}; expected a whole number of seconds from 1 to 86400"),
+                ));
+            }
+            let env_file = match env.env_file {
+                None => None,
+                Some(file) => Some(existing_file(at, base, file, "env file")?),
+            };
+            for (key, path) in [
+                ("readiness_path", &env.readiness_path),
+                ("dependencies_path", &env.dependencies_path),
+                ("inngest_path", &env.inngest_path),
+            ] {
+                if !path.starts_with('/') {
+                    return Err(at.error(
+                        env.name.span(),
+                        format!(
+                            "{key} `{path}` of environment `{}` must start with `/`",
+                            env.name.get_ref()
+                        ),
+                    ));
+                }
+            }
+            let dependencies_auth = match env.dependencies_auth {
+                None => None,
+                Some(auth) => {
+                    let span = auth.span();
+                    let auth = auth.into_inner();
+                    let source = match (auth.from_env, auth.from_env_file) {
+                        (Some(var), None) => SecretSource::EnvVar(var),
+                        (None, Some(key)) => SecretSource::EnvFileKey(key),
+                        _ => {
+                            return Err(at.error(
+                                span,
+                                "dependencies_auth needs exactly one of `from_env` (an environment variable) or `from_env_file` (a key of the env file); the token itself never goes in the config".into(),
+                            ));
+                        }
+                    };
+                    Some(AuthHeader {
+                        header: auth.header,
+                        source,
+                    })
+                }
+            };
+            environments.push(EnvironmentConfig {
+                name: env.name.into_inner(),
+                base_url: env.base_url,
+                mode: env.mode,
+                env_file,
+                expected_inngest_functions: env.expected_inngest_functions,
+                probe_interval: Duration::from_secs(interval),
+                readiness_path: env.readiness_path,
+                dependencies_path: env.dependencies_path,
+                inngest_path: env.inngest_path,
+                dependencies_auth,
+            });
+        }
+
+        let mut suite_names = HashSet::new();
+        let mut suites = Vec::with_capacity(self.suites.len());
+        let default_concurrency = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+        for suite in self.suites {
+            let name = suite.name.get_ref().trim().to_string();
+            if name.is_empty() || !suite_names.insert(name.clone()) {
+                return Err(at.error(
+                    suite.name.span(),
+                    format!("suite name `{name}` is empty or defined twice"),
+                ));
+            }
+            let rate = *suite.min_pass_rate.get_ref();
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(at.error(
+                    suite.min_pass_rate.span(),
+                    format!("min_pass_rate is {rate}; expected a fraction from 0.0 to 1.0 (0.95 means 95 %)"),
+                ));
+            }
+            let concurrency = match suite.concurrency {
+                None => default_concurrency,
+                Some(c) if (1..=256).contains(c.get_ref()) => *c.get_ref(),
+                Some(c) => {
+                    return Err(at.error(
+                        c.span(),
+                        format!("concurrency is {}; expected 1 to 256", c.get_ref()),
+                    ));
+                }
+            };
+            let timeout = *suite.case_timeout_secs.get_ref();
+            if !(1..=3_600).contains(&timeout) {
+                return Err(at.error(
+                    suite.case_timeout_secs.span(),
+                    format!("case_timeout_secs is {timeout}; expected 1 to 3600 seconds"),
+                ));
+            }
+            let golden_set = existing_file(at, base, suite.golden_set, "golden set")?;
+            let runner_span = suite.runner.span();
+            let runner = match suite.runner.into_inner() {
+                RawRunner::Command { command } => {
+                    if command.is_empty() || command[0].trim().is_empty() {
+                        return Err(at.error(
+                            runner_span,
+                            "a command runner needs `command`, the program and its arguments as a list, e.g. [\"python3\", \"runner.py\"]".into(),
+                        ));
+                    }
+                    RunnerConfig::Command {
+                        argv: command,
+                        working_dir: base.to_path_buf(),
+                    }
+                }
+                RawRunner::Http {
+                    url,
+                    headers,
+                    secret_headers,
+                } => {
+                    if !(url.starts_with("http://") || url.starts_with("https://")) {
+                        return Err(at.error(
+                            runner_span,
+                            format!("runner url `{url}` must start with http:// or https://"),
+                        ));
+                    }
+                    if url.split('/').nth(2).is_some_and(|a| a.contains('@')) {
+                        return Err(at.error(
+                            runner_span,
+                            "the runner url must not hold credentials; use secret_headers with an environment variable".into(),
+                        ));
+                    }
+                    RunnerConfig::Http {
+                        url,
+                        headers,
+                        secret_headers,
+                    }
+                }
+                RawRunner::Recorded { file } => {
+                    let path = base.join(&file);
+                    if !path.is_file() {
+                        return Err(at.error(
+                            runner_span,
+                            format!("recorded runs file {} does not exist", path.display()),
+                        ));
+                    }
+                    RunnerConfig::Recorded { file: path }
+                }
+            };
+            suites.push(SuiteConfig {
+                name,
+                golden_set,
+                runner,
+                min_pass_rate: rate,
+                concurrency,
+                case_timeout: Duration::from_secs(timeout),
+            });
+        }
+
+        Ok(Config {
+            source,
+            server: ServerConfig {
+                addr,
+                data_dir,
+                redis,
+            },
+            environments,
+            suites,
+        })
+    }
+}
+
+fn existing_file(
+    at: &Located<'_>,
+    base: &Path,
+    file: Spanned<PathBuf>,
+    what: &str,
+) -> Result<PathBuf> {
+    let path = base.join(file.get_ref());
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(at.error(
+            file.span(),
+            format!("{what} {} does not exist", path.display()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;

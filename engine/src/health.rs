@@ -1,0 +1,81 @@
+//! The console's own health, in the reference service's shape, so Greenlight can be watched by
+//! the same probes it runs against others (and by itself, in the example workspace).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use domain::{DependencyCheck, RuntimeReport};
+
+use crate::redis_ping;
+use crate::state::AppState;
+
+/// How long one dependency check may take before it counts as failed.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Checks the database (always required) and the console's Redis (when configured) concurrently.
+pub async fn runtime_report(state: &AppState) -> RuntimeReport {
+    let database = async {
+        match tokio::time::timeout(CHECK_TIMEOUT, state.store.check_usable()).await {
+            Ok(Ok(latency)) => DependencyCheck::measured(
+                "database",
+                true,
+                true,
+                "SQLite database readable, schema up to date".into(),
+                Some(ms(latency)),
+            ),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "database health check failed");
+                DependencyCheck::measured(
+                    "database",
+                    true,
+                    false,
+                    format!("Database unusable: {e}"),
+                    None,
+                )
+            }
+            Err(_) => DependencyCheck::measured(
+                "database",
+                true,
+                false,
+                format!(
+                    "Database did not answer within {} ms",
+                    CHECK_TIMEOUT.as_millis()
+                ),
+                None,
+            ),
+        }
+    };
+    let redis = async {
+        let redis = state.config.server.redis.as_ref()?;
+        Some(match redis_ping::ping(&redis.url, CHECK_TIMEOUT).await {
+            Ok(latency) => DependencyCheck::measured(
+                "redis",
+                redis.required,
+                true,
+                "Redis ping succeeded".into(),
+                Some(ms(latency)),
+            ),
+            Err(e) => DependencyCheck::measured(
+                "redis",
+                redis.required,
+                false,
+                format!("Redis ping failed: {e}"),
+                None,
+            ),
+        })
+    };
+    let (database, redis) = tokio::join!(database, redis);
+    let mut checks = vec![database];
+    checks.extend(redis);
+    RuntimeReport::from_checks(checks, now_rfc3339())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+pub fn now_rfc3339() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    domain::time::rfc3339_utc(now.as_secs() as i64, now.subsec_nanos())
+}

@@ -1,0 +1,14 @@
+//! Server-only I/O for Greenlight: configuration loading, the SQLite store, the console's own
+//! health checks and the shared application state. No Leptos here, so the CLI can use it alone.
+
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod redis_ping;
+pub mod state;
+pub mod store;
+
+pub use config::{Config, Overrides};
+pub use error::{Error, Result};
+pub use state::AppState;
+pub use store::Store;

@@ -1,0 +1,329 @@
+//! The SQLite store: one file in the data directory, WAL mode, one writer connection.
+//!
+//! Migrations are SQL files compiled into the binary and applied in order at open, each in its
+//! own transaction, recorded in `schema_migrations`. A database written by a newer Greenlight
+//! (with migrations this binary does not know) is refused rather than silently misread.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+pub const DATABASE_FILE: &str = "greenlight.sqlite3";
+
+/// (version, name, SQL), in order. Append only: never edit a migration that has shipped.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "instance",
+    include_str!("../migrations/0001_instance.sql"),
+)];
+
+pub fn latest_schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    /// The one writer. SQLite allows one writer at a time; serialising writes here avoids
+    /// SQLITE_BUSY under load instead of retrying it.
+    writer: Arc<Mutex<Connection>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreInfo {
+    pub path: PathBuf,
+    pub schema_version: i64,
+    pub created_at: String,
+    pub size_bytes: u64,
+}
+
+impl Store {
+    /// Opens (creating when absent) the database in `data_dir` and applies pending migrations.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::io(
+                format!("cannot create data directory {}", data_dir.display()),
+                e,
+            )
+        })?;
+        let path = data_dir.join(DATABASE_FILE);
+        let mut conn = Connection::open(&path)
+            .map_err(|e| Error::db(format!("open {}", path.display()), e))?;
+        configure(&conn).map_err(|e| Error::db("configure connection", e))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            path,
+            writer: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` with the writer connection on the blocking pool.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::DatabaseState {
+            context: "write task".into(),
+            message: e.to_string(),
+        })?
+    }
+
+    /// Proves the database file is usable right now: opens it afresh (read-only, never
+    /// creating it) and reads the schema version. Returns how long that took.
+    ///
+    /// A fresh connection is used on purpose: the writer's open handle would keep working on a
+    /// file that was deleted or replaced underneath it, and hide the problem.
+    pub async fn check_usable(&self) -> Result<Duration> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            check_header(&path)?;
+            let conn = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| Error::db("open for health check", e))?;
+            conn.busy_timeout(Duration::from_secs(2))
+                .map_err(|e| Error::db("set busy timeout", e))?;
+            let version = schema_version(&conn)?;
+            if version != latest_schema_version() {
+                return Err(Error::DatabaseState {
+                    context: "health check".into(),
+                    message: format!(
+                        "schema version is {version}, expected {}",
+                        latest_schema_version()
+                    ),
+                });
+            }
+            Ok(started.elapsed())
+        })
+        .await
+        .map_err(|e| Error::DatabaseState {
+            context: "health check task".into(),
+            message: e.to_string(),
+        })?
+    }
+
+    pub async fn info(&self) -> Result<StoreInfo> {
+        let path = self.path.clone();
+        self.write(move |conn| {
+            let schema_version = schema_version(conn)?;
+            let created_at: String = conn
+                .query_row(
+                    "SELECT value FROM instance WHERE key = 'created_at'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| Error::db("read instance facts", e))?;
+            let size_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            Ok(StoreInfo {
+                path,
+                schema_version,
+                created_at,
+                size_bytes,
+            })
+        })
+        .await
+    }
+}
+
+/// The first 16 bytes of every SQLite database. Checked directly because in WAL mode SQLite may
+/// serve page 1 from the `-wal` file and not notice that the main file was overwritten.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .map_err(|e| {
+            Error::io(
+                format!("database file {} cannot be read", path.display()),
+                e,
+            )
+        })?;
+    if &header != SQLITE_MAGIC {
+        return Err(Error::DatabaseState {
+            context: "health check".into(),
+            message: format!(
+                "{} is not a SQLite database (its header was overwritten)",
+                path.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // WAL lets readers (health checks, pages) proceed while the writer writes.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(journal_mode = %mode, "SQLite did not switch to WAL mode");
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(|e| Error::db("read schema version", e))
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY NOT NULL,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        ) STRICT;",
+    )
+    .map_err(|e| Error::db("create schema_migrations", e))?;
+    let current = schema_version(conn)?;
+    if current > latest_schema_version() {
+        return Err(Error::DatabaseState {
+            context: "migrate".into(),
+            message: format!(
+                "the database is at schema version {current}, newer than this Greenlight knows ({}); use a newer Greenlight or another data directory",
+                latest_schema_version()
+            ),
+        });
+    }
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn
+            .transaction()
+            .map_err(|e| Error::db("begin migration", e))?;
+        tx.execute_batch(sql)
+            .map_err(|e| Error::db(format!("apply migration {version} ({name})"), e))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            rusqlite::params![version, name],
+        )
+        .map_err(|e| Error::db("record migration", e))?;
+        tx.commit()
+            .map_err(|e| Error::db(format!("commit migration {version}"), e))?;
+        tracing::info!(version, name, "applied database migration");
+    }
+    Ok(())
+}
+
+/// Reads one optional instance fact; used by tests and the settings page.
+pub fn instance_fact(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM instance WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map_err(|e| Error::db("read instance fact", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn open_creates_the_directory_applies_migrations_and_uses_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested/data");
+        let store = Store::open(&data).unwrap();
+        assert!(store.path().is_file());
+        let info = store.info().await.unwrap();
+        assert_eq!(info.schema_version, latest_schema_version());
+        assert!(info.created_at.ends_with('Z'));
+        let mode: String = store
+            .write(|c| {
+                c.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                    .map_err(|e| Error::db("q", e))
+            })
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        store.check_usable().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_data_and_applies_nothing_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Store::open(dir.path()).unwrap().info().await.unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let store = Store::open(dir.path()).unwrap();
+        let again = store.info().await.unwrap();
+        assert_eq!(first.created_at, again.created_at);
+        let count: i64 = store
+            .write(|c| {
+                c.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+                    .map_err(|e| Error::db("q", e))
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, MIGRATIONS.len() as i64);
+        let fact = store
+            .write(|c| instance_fact(c, "created_at"))
+            .await
+            .unwrap();
+        assert_eq!(fact.as_deref(), Some(first.created_at.as_str()));
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_greenlight_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .write(|c| {
+                c.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+                    [],
+                )
+                .map_err(|e| Error::db("q", e))
+            })
+            .await
+            .unwrap();
+        drop(store);
+        let err = Store::open(dir.path())
+            .err()
+            .expect("newer schema must be refused");
+        assert!(
+            err.to_string().contains("newer than this Greenlight knows"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn check_usable_fails_when_the_file_is_overwritten_with_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        std::fs::write(store.path(), vec![0x42; 8192]).unwrap();
+        let err = store
+            .check_usable()
+            .await
+            .expect_err("garbage file must be unusable");
+        assert!(err.to_string().contains("database"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn check_usable_fails_when_the_file_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        std::fs::remove_file(store.path()).unwrap();
+        assert!(store.check_usable().await.is_err());
+    }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the console (release) and serves it on its embedded default:
+# http://127.0.0.1:3000 with the example workspace and a SQLite database in ./.greenlight.
+# Extra arguments go to `greenlight serve` (e.g. --config greenlight.toml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+exec target/release/greenlight serve "$@"

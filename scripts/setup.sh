@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what Greenlight needs and is missing; does nothing for what is already there.
+#   scripts/setup.sh run    toolchain for building and serving the console
+#   scripts/setup.sh test   the above, plus redis-server, Chromium and the Playwright packages
+# Everything comes from crates.io, Debian and npm: no tool downloads its own binaries
+# (cargo-leptos finds wasm-bindgen and wasm-opt on PATH and so never fetches them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose="${1:-test}"
+
+CARGO_LEPTOS_VERSION=0.3.9   # newer releases need rustc 1.96+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------------
+apt_missing=()
+command -v wasm-opt >/dev/null || apt_missing+=(binaryen)          # wasm-opt (binaryen 108 on bookworm)
+command -v pkg-config >/dev/null || apt_missing+=(pkg-config)
+if [ "$purpose" = test ]; then
+  command -v redis-server >/dev/null || apt_missing+=(redis-server)   # tests start their own on free ports
+  command -v chromium >/dev/null || apt_missing+=(chromium)           # Playwright drives Debian's Chromium
+fi
+if [ "${#apt_missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${apt_missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+if [ "$purpose" = test ] && command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+  : # a system redis on 6379 does not disturb the tests: they use their own ports
+fi
+
+# --- Rust toolchain pieces ---------------------------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    log "adding rustup component $component"
+    rustup component add "$component"
+  fi
+done
+
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 17 minutes on 2 cores, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wbg_version" ]; then
+  echo "cannot find the wasm-bindgen version in Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg_version\$"; then
+  log "installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
+  # Not --locked: its lockfile pins a crate version the registry mirror may lack.
+  cargo install wasm-bindgen-cli --version "$wbg_version" --force
+fi
+
+# --- Browser tests ---------------------------------------------------------------------------
+if [ "$purpose" = test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    log "installing the Playwright test runner (npm ci; browsers are not downloaded)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+log "prerequisites present ($purpose)"

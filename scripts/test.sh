@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: formatting and lints, Rust unit and integration
+# tests (real SQLite files, real redis-server, the real server on loopback), then the release
+# build and the Playwright suite in headless Debian Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+step() { printf '\n\033[1m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "prerequisites"
+scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+# The server side only: `frontend` is the wasm entry and is compiled (and so checked) by the
+# release build below; building it here would unify the `hydrate` and `ssr` features of `app`.
+step "cargo clippy -D warnings"
+cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
+
+step "cargo test (unit and integration)"
+cargo test --workspace --exclude frontend --locked
+
+step "cargo leptos build --release (server + wasm bundle, offline)"
+cargo leptos build --release
+
+step "Playwright (headless Chromium)"
+(cd end2end && npx playwright test)
+
+step "all tests passed in $(( $(date +%s) - started )) s"

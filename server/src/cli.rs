@@ -1,0 +1,111 @@
+//! The command line. Every command here does what its help says.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use engine::{Config, Overrides};
+
+use crate::startup::{Application, shutdown_signal};
+use crate::telemetry::LogFormat;
+
+/// Exit code for bad input (configuration, flags), as for every Greenlight command.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "greenlight",
+    version,
+    about = "Release-readiness console: says, with evidence, whether an environment may go live.",
+    long_about = None
+)]
+pub struct Cli {
+    /// Log line format on stderr.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        global = true,
+        env = "GREENLIGHT_LOG_FORMAT"
+    )]
+    pub log_format: LogFormat,
+
+    /// Log filter (e.g. `info`, `debug`, `server=debug,tower_http=info`); RUST_LOG wins when set.
+    #[arg(long, default_value = "info", global = true, env = "GREENLIGHT_LOG")]
+    pub log_level: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web console: Status, Replays, Go-live and Settings pages, the server functions
+    /// behind them, and the console's own health endpoints (/api/health/live,
+    /// /api/health/ready, /api/runtime/dependencies). Stops cleanly on SIGINT or SIGTERM.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// greenlight.toml to use. Without it the built-in example workspace (examples/) is used.
+    #[arg(long, env = "GREENLIGHT_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Address to listen on; overrides [server] addr (default 127.0.0.1:3000).
+    #[arg(long, env = "GREENLIGHT_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// Directory for the SQLite database; overrides [server] data_dir (default ./.greenlight).
+    /// Created on first start; migrations are applied automatically.
+    #[arg(long, env = "GREENLIGHT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Directory holding the compiled site (pkg/greenlight.js, .wasm, .css). Defaults to
+    /// target/site beside the binary, as `cargo leptos build` writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+pub fn serve(args: ServeArgs) -> ExitCode {
+    let overrides = Overrides {
+        addr: args.addr,
+        data_dir: args.data_dir,
+    };
+    let config = match Config::load(args.config.as_deref(), &overrides) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("greenlight: configuration refused\n{e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let site_root = crate::site::resolve_site_root(args.site_root.as_deref());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("greenlight: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let app = match Application::build(config, site_root).await {
+            Ok(app) => app,
+            Err(e) => {
+                tracing::error!(error = %e, "Greenlight could not start");
+                eprintln!("greenlight: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match app.run_until_stopped(shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!(error = %e, "server failed");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}

@@ -1,0 +1,8 @@
+//! The `greenlight` binary as a library, so integration tests can start the real application
+//! on port 0 with a temporary data directory.
+
+pub mod cli;
+pub mod health_routes;
+pub mod site;
+pub mod startup;
+pub mod telemetry;

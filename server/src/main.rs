@@ -1,0 +1,14 @@
+//! `greenlight`: wires the CLI to the library. Nothing else lives here.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    server::telemetry::init(cli.log_format, &cli.log_level);
+    match cli.command {
+        Command::Serve(args) => server::cli::serve(args),
+    }
+}

@@ -1,0 +1,147 @@
+//! Building and running the web console: `Application::build` → `port()` → `run_until_stopped`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use app::{App, shell};
+use axum::Router;
+use axum::http::StatusCode;
+use engine::{AppState, Config, Store};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{health_routes, site};
+
+/// No request to the console carries more than this; larger bodies get 413.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+/// No handler may take longer than this; a stuck one answers 503 instead of hanging the client.
+pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Engine(#[from] engine::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    site_root: PathBuf,
+}
+
+impl Application {
+    /// Opens the store (creating and migrating it), binds the listener and builds the routes.
+    /// `config.server.addr` may use port 0; `port()` tells the port actually bound.
+    pub async fn build(config: Config, site_root: PathBuf) -> Result<Self, StartupError> {
+        let store = Store::open(&config.server.data_dir)?;
+        let addr = config.server.addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let state = AppState::new(config, store);
+        let router = router(state.clone(), &site_root, bound);
+        Ok(Self {
+            listener,
+            router,
+            state,
+            site_root,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and returns.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let addr = self.listener.local_addr()?;
+        tracing::info!(
+            %addr,
+            config = %self.state.config.source.describe(),
+            data_dir = %self.state.config.server.data_dir.display(),
+            "Greenlight is listening on http://{addr}"
+        );
+        if !site::bundle_present(&self.site_root) {
+            tracing::warn!(
+                site_root = %self.site_root.display(),
+                "the browser bundle was not found: pages will render but not become interactive; build it with `cargo leptos build --release`"
+            );
+        }
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        tracing::info!("Greenlight stopped");
+        Ok(())
+    }
+}
+
+fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Router {
+    let options = site::leptos_options(site_root, addr);
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+        .merge(health_routes::router(state))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            HANDLER_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("received SIGINT, shutting down"),
+        () = terminate => tracing::info!("received SIGTERM, shutting down"),
+    }
+}

@@ -1,0 +1,213 @@
+//! The console's own health endpoints, against the real application and real dependencies.
+
+mod support;
+
+use serde_json::Value;
+use support::{RedisServer, TestApp, client};
+
+const NO_ENVIRONMENTS: &str = "";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_answers_200_alive() {
+    let app = TestApp::spawn(NO_ENVIRONMENTS).await;
+    let response = client()
+        .get(app.url("/api/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "alive");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_answers_200_with_the_database_check_when_the_database_is_usable() {
+    let app = TestApp::spawn(NO_ENVIRONMENTS).await;
+    let response = client()
+        .get(app.url("/api/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(body["runtime_dependencies"]["ready"], true);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_answers_503_with_detail_when_the_database_file_is_made_unusable() {
+    let app = TestApp::spawn(NO_ENVIRONMENTS).await;
+    let db = app.state.store.path().to_path_buf();
+    std::fs::write(&db, vec![0x42u8; 16 * 1024]).unwrap();
+
+    let response = client()
+        .get(app.url("/api/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    let detail = body["detail"]
+        .as_str()
+        .expect("503 carries a detail string");
+    assert!(
+        detail.starts_with("Runtime dependencies not ready: database: "),
+        "{detail}"
+    );
+    assert!(detail.contains("not a SQLite database"), "{detail}");
+
+    let deps: Value = client()
+        .get(app.url("/api/runtime/dependencies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deps["ready"], false);
+    assert_eq!(deps["status"], "not_ready");
+    assert_eq!(deps["dependencies"]["database"]["status"], "unhealthy");
+    assert_eq!(deps["required_failures"].as_array().unwrap().len(), 1);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_answers_503_when_the_database_file_is_deleted() {
+    let app = TestApp::spawn(NO_ENVIRONMENTS).await;
+    std::fs::remove_file(app.state.store.path()).unwrap();
+    let response = client()
+        .get(app.url("/api/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dependencies_omit_redis_when_it_is_not_configured() {
+    let app = TestApp::spawn(NO_ENVIRONMENTS).await;
+    let deps: Value = client()
+        .get(app.url("/api/runtime/dependencies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deps["ready"], true);
+    assert_eq!(deps["status"], "ready");
+    assert_eq!(deps["required_failures"], serde_json::json!([]));
+    assert_eq!(deps["dependencies"]["database"]["required"], true);
+    assert!(deps["dependencies"].get("redis").is_none(), "{deps}");
+    assert!(deps["checked_at"].as_str().unwrap().ends_with("+00:00"));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stopped() {
+    let mut redis = RedisServer::start();
+    let config = format!(
+        "[server]\nredis_url = \"{}\"\nredis_required = false\n",
+        redis.url()
+    );
+    let app = TestApp::spawn(&config).await;
+
+    let deps: Value = client()
+        .get(app.url("/api/runtime/dependencies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deps["dependencies"]["redis"]["status"], "healthy", "{deps}");
+    assert_eq!(
+        deps["dependencies"]["redis"]["message"],
+        "Redis ping succeeded"
+    );
+    assert!(
+        deps["dependencies"]["redis"]["latency_ms"]
+            .as_f64()
+            .is_some()
+    );
+
+    redis.stop();
+    let deps: Value = client()
+        .get(app.url("/api/runtime/dependencies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        deps["dependencies"]["redis"]["status"], "degraded",
+        "{deps}"
+    );
+    assert_eq!(deps["ready"], true);
+    let ready = client()
+        .get(app.url("/api/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_required_redis_that_stops_makes_the_console_not_ready() {
+    let mut redis = RedisServer::start();
+    let config = format!(
+        "[server]\nredis_url = \"{}\"\nredis_required = true\n",
+        redis.url()
+    );
+    let app = TestApp::spawn(&config).await;
+    assert_eq!(
+        client()
+            .get(app.url("/api/health/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    redis.stop();
+    let response = client()
+        .get(app.url("/api/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("redis: Redis ping failed"), "{detail}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_with_a_password_and_a_database_index_is_pinged_with_auth_and_select() {
+    let redis = RedisServer::start_with(&["--requirepass", "s3cret-pw"]);
+    let url =
+        domain::RedisUrl::parse(&format!("redis://:s3cret-pw@127.0.0.1:{}/3", redis.port)).unwrap();
+    engine::redis_ping::ping(&url, std::time::Duration::from_secs(2))
+        .await
+        .expect("authenticated ping");
+
+    let wrong =
+        domain::RedisUrl::parse(&format!("redis://:pw-not-shown@127.0.0.1:{}/3", redis.port))
+            .unwrap();
+    let err = engine::redis_ping::ping(&wrong, std::time::Duration::from_secs(2))
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("to AUTH"), "{message}");
+    assert!(
+        !message.contains("pw-not-shown"),
+        "the password must not be echoed: {message}"
+    );
+}

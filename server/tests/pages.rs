@@ -1,0 +1,174 @@
+//! Server-rendered pages and server functions over real HTTP.
+
+mod support;
+
+use serde_json::Value;
+use support::{TestApp, client};
+
+fn two_environments(dir: &std::path::Path) -> String {
+    std::fs::write(
+        dir.join("staging.env"),
+        "ENVIRONMENT=staging\nREDIS_URL=redis://:pw@h:1/0\n",
+    )
+    .unwrap();
+    "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"https://staging.example.com\"\n\
+     env_file = \"staging.env\"\nexpected_inngest_functions = 4\n\
+     dependencies_auth = { from_env_file = \"DASHBOARD_AUTH_TOKEN\" }\n\n\
+     [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"https://api.example.com\"\n"
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_is_rendered_on_the_server_with_the_configured_environments() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_with(&two_environments(dir.path()), dir.path()).await;
+    let response = client().get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<main"), "landmark present");
+    assert!(
+        html.contains("aria-label=\"Main\""),
+        "navigation is labelled"
+    );
+    for text in [
+        "staging",
+        "production",
+        "https://staging.example.com",
+        "staging.env",
+        "Showing 2 of 2 environments",
+    ] {
+        assert!(html.contains(text), "page should show {text}");
+    }
+    assert!(
+        html.contains("/pkg/greenlight.js"),
+        "hydration script is referenced"
+    );
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_navigation_page_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_with(&two_environments(dir.path()), dir.path()).await;
+    for (path, heading) in [
+        ("/replays", "Replays"),
+        ("/go-live", "Go-live"),
+        ("/settings", "Settings"),
+    ] {
+        let response = client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&format!("<h1>{heading}</h1>")),
+            "{path} has its heading"
+        );
+    }
+    let html = client()
+        .get(app.url("/go-live"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("staging → production"),
+        "the go-live page pairs staging with production"
+    );
+    let html = client()
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("schema version 1"),
+        "settings show the database schema"
+    );
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_page_answers_404() {
+    let app = TestApp::spawn("").await;
+    let response = client().get(app.url("/no-such-page")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_environments_server_function_has_a_stable_url_and_masks_nothing_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_with(&two_environments(dir.path()), dir.path()).await;
+    let response = client()
+        .post(app.url("/api/status/environments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let list = body.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "staging");
+    assert_eq!(list[0]["mode"], "staging");
+    assert_eq!(list[0]["env_file"], "staging.env");
+    assert_eq!(list[0]["expected_inngest_functions"], 4);
+    assert_eq!(
+        list[0]["dependencies_auth"],
+        "X-Dashboard-Token from env file key DASHBOARD_AUTH_TOKEN"
+    );
+    let text = body.to_string();
+    assert!(
+        !text.contains(":pw@"),
+        "env file contents are never sent: {text}"
+    );
+    assert!(
+        !text.contains(dir.path().to_str().unwrap()),
+        "server paths are not sent: {text}"
+    );
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_health_server_function_reports_the_database() {
+    let app = TestApp::spawn("").await;
+    let body: Value = client()
+        .post(app.url("/api/status/console"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["ready"], true);
+    assert_eq!(body["dependencies"]["database"]["status"], "healthy");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_request_bodies_are_refused_before_they_are_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn("").await;
+    // Raw socket: announce a 2 MiB body, send only the start of it, and read the answer. The
+    // console must refuse on the announced length instead of reading (or buffering) the body.
+    let mut socket = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/status/environments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        2 * 1024 * 1024
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&[b'a'; 1024]).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    app.stop().await.unwrap();
+}
