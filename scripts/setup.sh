@@ -3,7 +3,8 @@
 #   scripts/setup.sh run    toolchain for building and serving the console
 #   scripts/setup.sh test   the above, plus redis-server, Chromium and the Playwright packages
 # Everything comes from crates.io, Debian and npm: no tool downloads its own binaries
-# (cargo-leptos finds wasm-bindgen and wasm-opt on PATH and so never fetches them).
+# (cargo-leptos finds wasm-bindgen and wasm-opt on PATH and so never fetches them; the calling
+# scripts put tools/node_modules/.bin first on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-test}"
@@ -17,7 +18,6 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------
 apt_missing=()
-command -v wasm-opt >/dev/null || apt_missing+=(binaryen)          # wasm-opt (binaryen 108 on bookworm)
 command -v pkg-config >/dev/null || apt_missing+=(pkg-config)
 if [ "$purpose" = test ]; then
   command -v redis-server >/dev/null || apt_missing+=(redis-server)   # tests start their own on free ports
@@ -59,6 +59,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg_version\$"; then
   log "installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
   # Not --locked: its lockfile pins a crate version the registry mirror may lack.
   cargo install wasm-bindgen-cli --version "$wbg_version" --force
+fi
+
+# --- wasm-opt ---------------------------------------------------------------------------
+# From npm's binaryen package (pinned in tools/package.json), not Debian's binaryen 108: version
+# 108 turns wasm-bindgen's externref table into an anyref table, and the optimised bundle then
+# fails at start-up in the browser ("WebAssembly.Table.set(): Argument 1 is invalid").
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  log "installing wasm-opt (npm binaryen, see tools/package.json)"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # --- Browser tests ---------------------------------------------------------------------------

@@ -9,15 +9,16 @@ step() { printf '\n\033[1m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started
 
 step "prerequisites"
 scripts/setup.sh test
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-# The server side only: `frontend` is the wasm entry and is compiled (and so checked) by the
-# release build below; building it here would unify the `hydrate` and `ssr` features of `app`.
+# Two passes: the server side, then the wasm entry for its own target, because building
+# `frontend` together with `server` would unify the `hydrate` and `ssr` features of `app`.
 step "cargo clippy -D warnings"
 cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test (unit and integration)"
 cargo test --workspace --exclude frontend --locked
