@@ -6,12 +6,22 @@
 
 pub mod base_url;
 pub mod dependency;
+pub mod difflib;
 pub mod environment;
+pub mod golden_set;
+pub mod judge;
+pub mod python;
 pub mod redis_url;
+pub mod run_output;
 pub mod secret;
+pub mod summary;
 pub mod time;
 
 pub use base_url::BaseUrl;
 pub use dependency::{DependencyCheck, DependencyStatus, RuntimeReport};
 pub use environment::{EnvironmentName, Mode};
+pub use golden_set::{Case, GoldenSet, GoldenSetError};
+pub use judge::{JudgeResult, judge};
 pub use redis_url::RedisUrl;
+pub use run_output::RunOutput;
+pub use summary::{CaseOutcome, RunSummary, SummaryRow, summarize};

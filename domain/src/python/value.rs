@@ -1,0 +1,217 @@
+//! A JSON value as Python's `json.loads` sees it: objects keep their key order.
+//!
+//! `str()` of a dict prints keys in insertion order, and `json.loads` inserts them in document
+//! order (a repeated key keeps its first place and takes its last value). serde_json's `Value`
+//! sorts keys in this workspace (no `preserve_order` feature), so text whose `str()` matters is
+//! parsed into this type instead.
+//!
+//! Known gaps, all from serde_json's parser: integers beyond the 64-bit range arrive as floats
+//! (Python keeps them exact), and `NaN` / `Infinity` literals, which Python's `json` accepts, are
+//! rejected as invalid JSON.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PyValue {
+    None,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    List(Vec<PyValue>),
+    /// Keys in document order, without repeats.
+    Dict(Vec<(String, PyValue)>),
+}
+
+impl PyValue {
+    /// Python's name for the value's type, as in `'list' object has no attribute 'get'`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PyValue::None => "NoneType",
+            PyValue::Bool(_) => "bool",
+            PyValue::Int(_) => "int",
+            PyValue::Float(_) => "float",
+            PyValue::Str(_) => "str",
+            PyValue::List(_) => "list",
+            PyValue::Dict(_) => "dict",
+        }
+    }
+
+    /// The JSON kind with an article, for error messages: "a string", "an object", "null".
+    pub fn json_kind(&self) -> &'static str {
+        match self {
+            PyValue::None => "null",
+            PyValue::Bool(_) => "a boolean",
+            PyValue::Int(_) | PyValue::Float(_) => "a number",
+            PyValue::Str(_) => "a string",
+            PyValue::List(_) => "a list",
+            PyValue::Dict(_) => "an object",
+        }
+    }
+
+    /// The value as a `serde_json::Value` (object keys then sort; see the module docs).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            PyValue::None => Value::Null,
+            PyValue::Bool(b) => Value::Bool(*b),
+            PyValue::Int(i) => {
+                if let Ok(n) = i64::try_from(*i) {
+                    Value::from(n)
+                } else if let Ok(n) = u64::try_from(*i) {
+                    Value::from(n)
+                } else {
+                    // Only reachable for values built by hand: the parser yields 64-bit ints.
+                    Value::from(*i as f64)
+                }
+            }
+            PyValue::Float(x) => Value::from(*x),
+            PyValue::Str(s) => Value::String(s.clone()),
+            PyValue::List(items) => Value::Array(items.iter().map(PyValue::to_json).collect()),
+            PyValue::Dict(pairs) => Value::Object(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl From<&serde_json::Value> for PyValue {
+    fn from(value: &serde_json::Value) -> Self {
+        use serde_json::Value;
+        match value {
+            Value::Null => PyValue::None,
+            Value::Bool(b) => PyValue::Bool(*b),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    PyValue::Int(i128::from(i))
+                } else if let Some(u) = n.as_u64() {
+                    PyValue::Int(i128::from(u))
+                } else {
+                    PyValue::Float(n.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+            Value::String(s) => PyValue::Str(s.clone()),
+            Value::Array(items) => PyValue::List(items.iter().map(PyValue::from).collect()),
+            Value::Object(map) => PyValue::Dict(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), PyValue::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PyValueVisitor)
+    }
+}
+
+struct PyValueVisitor;
+
+impl<'de> Visitor<'de> for PyValueVisitor {
+    type Value = PyValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<PyValue, E> {
+        Ok(PyValue::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<PyValue, E> {
+        Ok(PyValue::Int(i128::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<PyValue, E> {
+        Ok(PyValue::Int(i128::from(v)))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<PyValue, E> {
+        Ok(PyValue::Int(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<PyValue, E> {
+        Ok(PyValue::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PyValue, E> {
+        Ok(PyValue::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<PyValue, E> {
+        Ok(PyValue::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<PyValue, E> {
+        Ok(PyValue::None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<PyValue, E> {
+        Ok(PyValue::None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<PyValue, D::Error> {
+        PyValue::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PyValue, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(PyValue::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PyValue, A::Error> {
+        let mut pairs: Vec<(String, PyValue)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        while let Some((key, value)) = map.next_entry::<String, PyValue>()? {
+            // Like a Python dict: a repeated key keeps its first place, with the last value.
+            match seen.get(&key) {
+                Some(&at) => pairs[at].1 = value,
+                None => {
+                    seen.insert(key.clone(), pairs.len());
+                    pairs.push((key, value));
+                }
+            }
+        }
+        Ok(PyValue::Dict(pairs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_document_order_and_the_last_value_of_a_repeated_key() {
+        let v: PyValue = serde_json::from_str(r#"{"b": 1, "a": [true, null], "b": 2.5}"#).unwrap();
+        assert_eq!(v.py_str(), "{'b': 2.5, 'a': [True, None]}");
+    }
+
+    #[test]
+    fn conversion_from_serde_json_sorts_keys() {
+        let v = serde_json::json!({"b": 1, "a": "x"});
+        assert_eq!(PyValue::from(&v).py_str(), "{'a': 'x', 'b': 1}");
+        assert_eq!(PyValue::from(&v).to_json(), v);
+    }
+
+    #[test]
+    fn type_names_are_pythons() {
+        let names: Vec<&str> = [
+            PyValue::None,
+            PyValue::Bool(true),
+            PyValue::Int(1),
+            PyValue::Float(1.0),
+            PyValue::Str(String::new()),
+            PyValue::List(vec![]),
+            PyValue::Dict(vec![]),
+        ]
+        .iter()
+        .map(PyValue::type_name)
+        .collect();
+        assert_eq!(
+            names,
+            ["NoneType", "bool", "int", "float", "str", "list", "dict"]
+        );
+    }
+}
