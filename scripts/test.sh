@@ -21,6 +21,9 @@ cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warning
 cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test (unit and integration)"
+if [ ! -d ../shared/fixtures ]; then
+  echo "NOTE: ../shared/fixtures is absent: the reference-conformance tests (judge, summary, replay) are skipped."
+fi
 cargo test --workspace --exclude frontend --locked
 
 step "cargo leptos build --release (server + wasm bundle, offline)"

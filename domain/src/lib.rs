@@ -12,8 +12,10 @@ pub mod golden_set;
 pub mod judge;
 pub mod python;
 pub mod redis_url;
+pub mod run_diff;
 pub mod run_output;
 pub mod secret;
+pub mod shell_words;
 pub mod summary;
 pub mod time;
 
@@ -24,4 +26,4 @@ pub use golden_set::{Case, GoldenSet, GoldenSetError};
 pub use judge::{JudgeResult, judge};
 pub use redis_url::RedisUrl;
 pub use run_output::RunOutput;
-pub use summary::{CaseOutcome, RunSummary, SummaryRow, summarize};
+pub use summary::{CaseOutcome, RunSummary, SummaryRow, critical_failure, summarize};

@@ -4,12 +4,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
+use crate::replay::manager::ReplayManager;
 use crate::store::Store;
 
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    pub replays: Arc<ReplayManager>,
     pub started: Instant,
 }
 
@@ -18,6 +20,7 @@ impl AppState {
         Self {
             config: Arc::new(config),
             store,
+            replays: Arc::new(ReplayManager::default()),
             started: Instant::now(),
         }
     }

@@ -10,5 +10,7 @@ fn main() -> ExitCode {
     server::telemetry::init(cli.log_format, &cli.log_level);
     match cli.command {
         Command::Serve(args) => server::cli::serve(args),
+        Command::Replay(args) => server::cli::replay::run(args),
+        Command::Diff(args) => server::cli::diff::run(args),
     }
 }

@@ -84,7 +84,10 @@ async fn every_navigation_page_renders() {
         .await
         .unwrap();
     assert!(
-        html.contains("schema version 1"),
+        html.contains(&format!(
+            "schema version {}",
+            engine::store::latest_schema_version()
+        )),
         "settings show the database schema"
     );
     app.stop().await.unwrap();

@@ -12,6 +12,18 @@ use engine::{AppState, Config, Overrides};
 use server::startup::Application;
 use tokio::sync::oneshot;
 
+/// The one runtime every test application runs on (see `TestApp::spawn_with`).
+fn app_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}
+
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
@@ -22,6 +34,10 @@ pub struct TestApp {
 
 impl TestApp {
     /// Starts the real application with `config_text` (relative paths resolve against `dir`).
+    ///
+    /// The application runs on one process-wide runtime, as in production, not on the calling
+    /// test's runtime: Leptos keeps a process-wide executor, and tasks it spawned on a test
+    /// runtime that has since been dropped would never finish.
     pub async fn spawn_with(config_text: &str, dir: &std::path::Path) -> Self {
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let overrides = Overrides {
@@ -35,15 +51,20 @@ impl TestApp {
             &overrides,
         )
         .expect("test config is valid");
-        let app = Application::build(config, PathBuf::from("target/site-absent"))
-            .await
-            .expect("app builds");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(app.run_until_stopped(async move {
-            let _ = rx.await;
-        }));
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let handle = app_runtime().spawn(async move {
+            let app = Application::build(config, PathBuf::from("target/site-absent"))
+                .await
+                .expect("app builds");
+            let _ = ready_tx.send((app.port(), app.state().clone()));
+            app.run_until_stopped(async move {
+                let _ = rx.await;
+            })
+            .await
+        });
+        let (port, state) = ready_rx.await.expect("app started");
+        let base = format!("http://127.0.0.1:{port}");
         Self {
             base,
             state,

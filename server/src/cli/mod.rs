@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use engine::{Config, Overrides};
 
+pub mod diff;
+pub mod replay;
+
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry::LogFormat;
 
@@ -45,6 +48,18 @@ pub enum Command {
     /// behind them, and the console's own health endpoints (/api/health/live,
     /// /api/health/ready, /api/runtime/dependencies). Stops cleanly on SIGINT or SIGTERM.
     Serve(ServeArgs),
+    /// Replay a golden set through your runner, judge every output with the reference rubric,
+    /// and gate the release: exit 1 when the pass rate is below --min-pass-rate (or, with
+    /// --fail-on-critical, when any case fails a critical criterion), 0 when it passes, 2 on
+    /// bad input. Writes <output-dir>/<UTC timestamp>/summary.json and cases/<id>.json in the
+    /// reference harness's format and prints the summary.
+    Replay(replay::ReplayArgs),
+    /// Compare two replay runs case by case: regressions (pass → fail), fixes, new and removed
+    /// cases, per-criterion score changes, tools added to or removed from the trace, and a
+    /// word-level diff of the outputs. A run is a stored run id (with --data-dir) or a run
+    /// directory holding summary.json and cases/. Exit 1 when B has regressions, 0 when not,
+    /// 2 on bad input.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]

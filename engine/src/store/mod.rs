@@ -12,14 +12,25 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 
+mod replay;
+
+pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
+
 pub const DATABASE_FILE: &str = "greenlight.sqlite3";
 
 /// (version, name, SQL), in order. Append only: never edit a migration that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "instance",
-    include_str!("../migrations/0001_instance.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "instance",
+        include_str!("../../migrations/0001_instance.sql"),
+    ),
+    (
+        2,
+        "replay_runs",
+        include_str!("../../migrations/0002_replay_runs.sql"),
+    ),
+];
 
 pub fn latest_schema_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -55,6 +66,7 @@ impl Store {
             .map_err(|e| Error::db(format!("open {}", path.display()), e))?;
         configure(&conn).map_err(|e| Error::db("configure connection", e))?;
         migrate(&mut conn)?;
+        replay::mark_interrupted(&conn)?;
         Ok(Self {
             path,
             writer: Arc::new(Mutex::new(conn)),

@@ -1,0 +1,204 @@
+//! Replays started from the console: one task per run, cancellable, every case stored as it
+//! finishes. The browser names a configured suite; commands and URLs come from configuration.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use domain::GoldenSet;
+use tokio::sync::{mpsc, watch};
+
+use super::harness::{CaseRecord, ReplaySpec, run_replay};
+use super::output::SummaryFile;
+use super::runner::Runner;
+use crate::config::{RunnerConfig, SuiteConfig};
+use crate::store::{NewRun, RunStatus, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("there is no replay suite named `{0}` in the configuration")]
+    UnknownSuite(String),
+    #[error("the golden set of suite `{suite}` cannot be used: {message}")]
+    GoldenSet { suite: String, message: String },
+    #[error("the runner of suite `{suite}` cannot be used: {message}")]
+    Runner { suite: String, message: String },
+    #[error("suite `{0}` already has a replay running")]
+    AlreadyRunning(String),
+    #[error(transparent)]
+    Store(#[from] crate::Error),
+}
+
+#[derive(Default)]
+pub struct ReplayManager {
+    active: Mutex<HashMap<i64, (String, watch::Sender<bool>)>>,
+}
+
+impl ReplayManager {
+    pub fn is_active(&self, run_id: i64) -> bool {
+        self.lock().contains_key(&run_id)
+    }
+
+    /// Asks a running replay to stop; finished cases are kept. False when it is not running.
+    pub fn cancel(&self, run_id: i64) -> bool {
+        match self.lock().get(&run_id) {
+            Some((_, cancel)) => cancel.send(true).is_ok(),
+            None => false,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (String, watch::Sender<bool>)>> {
+        self.active.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts a replay of `suite` in the background and returns its run id.
+    pub async fn start(
+        self: &Arc<Self>,
+        store: &Store,
+        suites: &[SuiteConfig],
+        suite: &str,
+    ) -> Result<i64, StartError> {
+        let config = suites
+            .iter()
+            .find(|s| s.name == suite)
+            .ok_or_else(|| StartError::UnknownSuite(suite.to_string()))?;
+        if self.lock().values().any(|(name, _)| name == suite) {
+            return Err(StartError::AlreadyRunning(suite.to_string()));
+        }
+        let text = tokio::fs::read_to_string(&config.golden_set)
+            .await
+            .map_err(|e| StartError::GoldenSet {
+                suite: suite.to_string(),
+                message: format!("cannot read {}: {e}", config.golden_set.display()),
+            })?;
+        let golden = GoldenSet::parse(&text).map_err(|e| StartError::GoldenSet {
+            suite: suite.to_string(),
+            message: e.to_string(),
+        })?;
+        let runner = build_runner(&config.runner).map_err(|message| StartError::Runner {
+            suite: suite.to_string(),
+            message,
+        })?;
+        let baselines = baseline_outputs(store, suite).await?;
+        let suite_version = golden.version().to_string();
+        let cases = golden.into_cases();
+        let run_id = store
+            .start_run(NewRun {
+                suite: suite.to_string(),
+                suite_version,
+                golden_set_path: config.golden_set.display().to_string(),
+                runner: runner.describe(),
+                min_pass_rate: config.min_pass_rate,
+                total_cases: cases.len(),
+            })
+            .await?;
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        self.lock().insert(run_id, (suite.to_string(), cancel_tx));
+        let spec = ReplaySpec {
+            cases,
+            runner,
+            concurrency: config.concurrency,
+            case_timeout: config.case_timeout,
+            baselines,
+        };
+        let manager = Arc::clone(self);
+        let store = store.clone();
+        let min_pass_rate = config.min_pass_rate;
+        let golden_set_path = config.golden_set.display().to_string();
+        tokio::spawn(async move {
+            let runner_cmd = spec.runner.describe();
+            let (tx, mut rx) = mpsc::unbounded_channel::<CaseRecord>();
+            let recorder_store = store.clone();
+            let recorder = tokio::spawn(async move {
+                while let Some(record) = rx.recv().await {
+                    if let Err(e) = recorder_store.record_case(run_id, &record).await {
+                        tracing::error!(run = run_id, error = %e, "cannot store a replay case");
+                    }
+                }
+            });
+            let started = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            let outcome = run_replay(spec, Some(tx), cancel_rx).await;
+            let _ = recorder.await;
+            let outcomes: Vec<_> = outcome.records.iter().map(CaseRecord::outcome).collect();
+            let summary = domain::summarize(&outcomes, min_pass_rate);
+            let timestamp = domain::time::compact_utc(started.as_secs() as i64);
+            let header = SummaryFile {
+                timestamp_utc: &timestamp,
+                golden_set_path: &golden_set_path,
+                runner_cmd: &runner_cmd,
+                summary: &summary,
+            };
+            let json = super::pyjson::to_string_pretty(&header).unwrap_or_default();
+            let status = if outcome.cancelled {
+                RunStatus::Cancelled
+            } else {
+                RunStatus::Completed
+            };
+            if let Err(e) = store.finish_run(run_id, status, &summary, json).await {
+                tracing::error!(run = run_id, error = %e, "cannot finish the replay run");
+            }
+            tracing::info!(
+                run = run_id,
+                status = status.as_str(),
+                passed = summary.passed_cases,
+                total = summary.total_cases,
+                seconds = outcome.duration.as_secs_f64(),
+                "replay finished"
+            );
+            manager.lock().remove(&run_id);
+        });
+        Ok(run_id)
+    }
+}
+
+/// Builds a runner from configuration. Secret header values are read from the console's
+/// environment at start, never from the config file or the browser.
+pub fn build_runner(config: &RunnerConfig) -> Result<Runner, String> {
+    match config {
+        RunnerConfig::Command { argv, working_dir } => {
+            Ok(Runner::from_argv(argv.clone(), working_dir))
+        }
+        RunnerConfig::Http {
+            url,
+            headers,
+            secret_headers,
+        } => {
+            let mut all: Vec<(String, String)> = headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (header, var) in secret_headers {
+                let value = std::env::var(var).map_err(|_| {
+                    format!("environment variable {var} (for header {header}) is not set")
+                })?;
+                all.push((header.clone(), value));
+            }
+            Runner::http(url, all).map_err(|e| e.to_string())
+        }
+        RunnerConfig::Recorded { file } => Runner::recorded(file).map_err(|e| e.to_string()),
+    }
+}
+
+/// The outputs of the suite's baseline run, by case id, for the reliability criterion.
+async fn baseline_outputs(
+    store: &Store,
+    suite: &str,
+) -> Result<HashMap<String, String>, crate::Error> {
+    let runs = store.list_runs(500).await?;
+    let Some(baseline) = runs.iter().find(|r| r.suite == suite && r.is_baseline) else {
+        return Ok(HashMap::new());
+    };
+    Ok(store
+        .run_cases(baseline.id)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let output = c.run.as_ref()?.get("actual_output")?.as_str()?.to_string();
+            Some((c.case_id, output))
+        })
+        .collect())
+}
+
+/// How long to wait between progress polls from the browser; exported for the UI's timer.
+pub const PROGRESS_POLL: Duration = Duration::from_millis(700);
