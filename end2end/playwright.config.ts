@@ -41,6 +41,6 @@ export default defineConfig({
     timeout: 30_000,
     stdout: "ignore",
     stderr: "pipe",
-    env: { GREENLIGHT_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: "../target/site" },
+    env: { GREENLIGHT_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: "../target/site", GREENLIGHT_E2E_RUNNER_DELAY: "1.0" },
   },
 });

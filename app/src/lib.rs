@@ -3,6 +3,8 @@
 //! `ssr` builds the server half (server functions call into `engine`); `hydrate` builds the
 //! browser half. Pages and components are shared by both.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
@@ -15,7 +17,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::nav::AppHeader;
-use crate::pages::{GoLivePage, NotFound, ReplaysPage, SettingsPage, StatusPage};
+use crate::pages::{
+    GoLivePage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage, SettingsPage, StatusPage,
+};
 
 pub use error::AppError;
 
@@ -60,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=StatusPage/>
                     <Route path=path!("/replays") view=ReplaysPage/>
+                    <Route path=path!("/replays/run/:id") view=ReplayRunPage/>
+                    <Route path=path!("/replays/diff") view=ReplayDiffPage/>
                     <Route path=path!("/go-live") view=GoLivePage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

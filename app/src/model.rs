@@ -42,3 +42,84 @@ pub struct ConsoleInfo {
     pub uptime_secs: u64,
     pub console_redis: Option<String>,
 }
+
+/// One stored replay run, as the Replays pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplayRunInfo {
+    pub id: i64,
+    pub suite: String,
+    pub suite_version: String,
+    pub runner: String,
+    /// running, completed, cancelled or interrupted.
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub total_cases: i64,
+    pub finished_cases: i64,
+    pub passed_cases: Option<i64>,
+    pub pass_rate: Option<f64>,
+    pub average_score: Option<f64>,
+    pub min_pass_rate: f64,
+    pub block_build: Option<bool>,
+    pub is_baseline: bool,
+    /// A task in this console is working on it right now (it can be cancelled).
+    pub active: bool,
+}
+
+impl ReplayRunInfo {
+    /// The gate verdict in words: only a completed run can pass the gate.
+    pub fn gate(&self) -> &'static str {
+        match (self.status.as_str(), self.block_build) {
+            ("completed", Some(false)) => "Passed",
+            ("completed", Some(true)) => "Blocked",
+            ("running", _) => "Running",
+            ("cancelled", _) => "Cancelled",
+            _ => "Interrupted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionInfo {
+    pub name: String,
+    pub score: u8,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplayCaseInfo {
+    pub ordinal: i64,
+    pub case_id: String,
+    pub input_query: String,
+    /// ok or runner_error.
+    pub status: String,
+    pub pass: bool,
+    pub overall_score: f64,
+    pub duration_ms: i64,
+    /// Fails a criterion no score makes up for (tool ≤ 2, groundedness ≤ 2, negative violated).
+    pub critical: bool,
+    pub error: Option<String>,
+    pub final_verdict: Option<String>,
+    pub criteria: Vec<CriterionInfo>,
+    pub expected_tools: Vec<String>,
+    pub tools: Vec<String>,
+    pub output: String,
+    pub negative_violations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDetail {
+    pub run: ReplayRunInfo,
+    pub cases: Vec<ReplayCaseInfo>,
+    /// The suite's baseline run, when there is one other than this run.
+    pub baseline_id: Option<i64>,
+    /// Cases that passed in the baseline and fail here.
+    pub regressed: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDiffView {
+    pub a: ReplayRunInfo,
+    pub b: ReplayRunInfo,
+    pub diff: domain::run_diff::RunDiff,
+}

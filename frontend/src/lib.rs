@@ -1,3 +1,5 @@
+// Leptos views are deeply nested types; the run page's layout needs more than the default 128.
+#![recursion_limit = "256"]
 //! The browser entry point: hydrate the server-rendered page.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

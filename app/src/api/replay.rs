@@ -1,9 +1,9 @@
-//! Replays: the configured replay suites.
+//! Replays: suites, stored runs, starting and cancelling runs, run detail and diffs.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::SuiteSummary;
+use crate::model::{ReplayRunInfo, RunDetail, RunDiffView, SuiteSummary};
 
 #[server(prefix = "/api", endpoint = "replay/suites")]
 pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
@@ -29,4 +29,205 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
             case_timeout_secs: suite.case_timeout.as_secs(),
         })
         .collect())
+}
+
+#[server(prefix = "/api", endpoint = "replay/runs")]
+pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
+    let state = super::state()?;
+    let runs = state.store.list_runs(200).await?;
+    Ok(runs.into_iter().map(|r| ssr::run_info(&state, r)).collect())
+}
+
+/// Starts a replay of a configured suite. The browser sends only the suite's name.
+#[server(prefix = "/api", endpoint = "replay/start")]
+pub async fn start_replay(suite: String) -> Result<i64, AppError> {
+    let state = super::state()?;
+    state
+        .replays
+        .start(&state.store, &state.config.suites, &suite)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "replay not started");
+            match e {
+                engine::replay::manager::StartError::Store(inner) => AppError::from(inner),
+                other => AppError::Unavailable(other.to_string()),
+            }
+        })
+}
+
+#[server(prefix = "/api", endpoint = "replay/cancel")]
+pub async fn cancel_replay(run_id: i64) -> Result<bool, AppError> {
+    let state = super::state()?;
+    Ok(state.replays.cancel(run_id))
+}
+
+#[server(prefix = "/api", endpoint = "replay/baseline")]
+pub async fn set_baseline(run_id: i64) -> Result<bool, AppError> {
+    let state = super::state()?;
+    Ok(state.store.set_baseline(run_id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "replay/run")]
+pub async fn get_run(run_id: i64) -> Result<RunDetail, AppError> {
+    let state = super::state()?;
+    let run = state
+        .store
+        .run(run_id)
+        .await?
+        .ok_or_else(|| AppError::Unavailable(format!("There is no replay run {run_id}.")))?;
+    let suite = run.suite.clone();
+    let cases = state.store.run_cases(run_id).await?;
+    let baseline = state
+        .store
+        .list_runs(500)
+        .await?
+        .into_iter()
+        .find(|r| r.suite == suite && r.is_baseline && r.id != run_id);
+    let regressed = match &baseline {
+        Some(b) => {
+            let before = state.store.run_cases(b.id).await?;
+            cases
+                .iter()
+                .filter(|c| !c.pass && before.iter().any(|p| p.case_id == c.case_id && p.pass))
+                .map(|c| c.case_id.clone())
+                .collect()
+        }
+        None => vec![],
+    };
+    Ok(RunDetail {
+        run: ssr::run_info(&state, run),
+        cases: cases.iter().map(ssr::case_info).collect(),
+        baseline_id: baseline.map(|b| b.id),
+        regressed,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "replay/diff")]
+pub async fn diff_runs(a: i64, b: i64) -> Result<RunDiffView, AppError> {
+    use domain::run_diff::CaseView;
+
+    let state = super::state()?;
+    let load = |id: i64| {
+        let state = state.clone();
+        async move {
+            let run =
+                state.store.run(id).await?.ok_or_else(|| {
+                    AppError::Unavailable(format!("There is no replay run {id}."))
+                })?;
+            let cases: Vec<CaseView> = state
+                .store
+                .run_cases(id)
+                .await?
+                .iter()
+                .map(|c| {
+                    CaseView::from_case_json(
+                        &c.case_id,
+                        c.run.as_ref(),
+                        c.judge.as_ref(),
+                        c.error.as_deref(),
+                    )
+                })
+                .collect();
+            Ok::<_, AppError>((ssr::run_info(&state, run), cases))
+        }
+    };
+    let (run_a, cases_a) = load(a).await?;
+    let (run_b, cases_b) = load(b).await?;
+    Ok(RunDiffView {
+        a: run_a,
+        b: run_b,
+        diff: domain::run_diff::diff_runs(&cases_a, &cases_b),
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use engine::AppState;
+    use engine::store::{RunRow, StoredCase};
+    use serde_json::Value;
+
+    use crate::model::{CriterionInfo, ReplayCaseInfo, ReplayRunInfo};
+
+    pub(super) fn run_info(state: &AppState, r: RunRow) -> ReplayRunInfo {
+        ReplayRunInfo {
+            active: state.replays.is_active(r.id),
+            id: r.id,
+            suite: r.suite,
+            suite_version: r.suite_version,
+            runner: domain::secret::mask_url_credentials(&r.runner),
+            status: r.status.as_str().to_string(),
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            total_cases: r.total_cases,
+            finished_cases: r.finished_cases,
+            passed_cases: r.passed_cases,
+            pass_rate: r.pass_rate,
+            average_score: r.average_score,
+            min_pass_rate: r.min_pass_rate,
+            block_build: r.block_build,
+            is_baseline: r.is_baseline,
+        }
+    }
+
+    fn strings(value: &Value) -> Vec<String> {
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub(super) fn case_info(c: &StoredCase) -> ReplayCaseInfo {
+        let judge = c.judge.as_ref();
+        let criteria = domain::run_diff::CRITERIA
+            .iter()
+            .filter_map(|name| {
+                let j = &judge?["rubric"][*name];
+                Some(CriterionInfo {
+                    name: name.to_string(),
+                    score: u8::try_from(j["score"].as_u64()?).ok()?,
+                    reason: j["reason"].as_str().unwrap_or_default().to_string(),
+                })
+            })
+            .collect::<Vec<_>>();
+        let violations = judge
+            .map(|j| strings(&j["constraints_evaluation"]["negative_constraints_violated"]))
+            .unwrap_or_default();
+        let score_of = |name: &str| criteria.iter().find(|c| c.name == name).map(|c| c.score);
+        let critical = score_of("tool_selection_accuracy").is_some_and(|s| s <= 2)
+            || score_of("groundedness").is_some_and(|s| s <= 2)
+            || !violations.is_empty();
+        ReplayCaseInfo {
+            ordinal: c.ordinal,
+            case_id: c.case_id.clone(),
+            input_query: c.case["input_query"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            status: c.status.clone(),
+            pass: c.pass,
+            overall_score: c.overall_score,
+            duration_ms: c.duration_ms,
+            critical,
+            error: c.error.clone(),
+            final_verdict: judge.and_then(|j| j["final_verdict"].as_str().map(str::to_string)),
+            criteria,
+            expected_tools: strings(&c.case["expected_tools"]),
+            tools: c
+                .run
+                .as_ref()
+                .map(|r| strings(&r["tool_trace_log"]))
+                .unwrap_or_default(),
+            output: c
+                .run
+                .as_ref()
+                .and_then(|r| r["actual_output"].as_str())
+                .unwrap_or_default()
+                .to_string(),
+            negative_violations: violations,
+        }
+    }
 }

@@ -3,4 +3,6 @@
 pub mod environment_card;
 pub mod load_error;
 pub mod nav;
+pub mod progress_bar;
 pub mod status_badge;
+pub mod trend_chart;

@@ -2,12 +2,16 @@
 
 mod golive;
 mod not_found;
+mod replay_diff;
+mod replay_run;
 mod replays;
 mod settings;
 mod status;
 
 pub use golive::GoLivePage;
 pub use not_found::NotFound;
+pub use replay_diff::ReplayDiffPage;
+pub use replay_run::ReplayRunPage;
 pub use replays::ReplaysPage;
 pub use settings::SettingsPage;
 pub use status::StatusPage;

@@ -1,14 +1,39 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
 
-use crate::api::replay::list_suites;
+use crate::api::replay::{StartReplay, list_runs, list_suites};
 use crate::components::load_error::LoadError;
-use crate::model::SuiteSummary;
+use crate::components::status_badge::{StatusBadge, Tone};
+use crate::components::trend_chart::TrendChart;
+use crate::model::{ReplayRunInfo, SuiteSummary};
 
-/// The replay suites this console is configured with.
+pub(crate) fn gate_badge(run: &ReplayRunInfo) -> impl IntoView + use<> {
+    let tone = match run.gate() {
+        "Passed" => Tone::Good,
+        "Blocked" => Tone::Bad,
+        "Running" => Tone::Unknown,
+        _ => Tone::Warn,
+    };
+    view! { <StatusBadge tone label=run.gate()/> }
+}
+
+pub(crate) fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".to_string(), |r| format!("{:.1} %", r * 100.0))
+}
+
+/// Engineers' view of the replay harness: configured suites, past runs, and a way to start one.
 #[component]
 pub fn ReplaysPage() -> impl IntoView {
     let suites = Resource::new(|| (), |_| list_suites());
+    let runs = Resource::new(|| (), |_| list_runs());
+    let start = ServerAction::<StartReplay>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = start.value().get() {
+            navigate(&format!("/replays/run/{id}"), Default::default());
+        }
+    });
     view! {
         <Title text="Replays"/>
         <h1>"Replays"</h1>
@@ -17,13 +42,26 @@ pub fn ReplaysPage() -> impl IntoView {
             "Releases are blocked when the pass rate falls below the suite's minimum."
         </p>
         <h2>"Configured suites"</h2>
+        {move || start.value().get().and_then(|r| r.err()).map(|error| view! { <LoadError error/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading suites…"</p> }>
             {move || Suspend::new(async move {
                 match suites.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No replay suites are configured. Add a [[suites]] table to greenlight.toml."</p>
                     }.into_any(),
-                    Ok(list) => view! { <SuiteTable list/> }.into_any(),
+                    Ok(list) => view! { <SuiteTable list start/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>"Runs"</h2>
+        <Suspense fallback=|| view! { <p class="loading">"Loading runs…"</p> }>
+            {move || Suspend::new(async move {
+                match runs.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty">"No replay has run yet. Start one above, or run greenlight replay with --data-dir."</p>
+                    }.into_any(),
+                    Ok(list) => view! { <RunList list/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -32,7 +70,8 @@ pub fn ReplaysPage() -> impl IntoView {
 }
 
 #[component]
-fn SuiteTable(list: Vec<SuiteSummary>) -> impl IntoView {
+fn SuiteTable(list: Vec<SuiteSummary>, start: ServerAction<StartReplay>) -> impl IntoView {
+    let pending = start.pending();
     view! {
         <div class="table-wrap">
             <table>
@@ -44,12 +83,15 @@ fn SuiteTable(list: Vec<SuiteSummary>) -> impl IntoView {
                         <th scope="col">"Minimum pass rate"</th>
                         <th scope="col">"Concurrency"</th>
                         <th scope="col">"Timeout per case"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
                     {list
                         .into_iter()
                         .map(|s| {
+                            let suite = s.name.clone();
+                            let label = format!("Run replay of {}", s.name);
                             view! {
                                 <tr>
                                     <th scope="row">{s.name}</th>
@@ -58,6 +100,19 @@ fn SuiteTable(list: Vec<SuiteSummary>) -> impl IntoView {
                                     <td>{format!("{:.0} %", s.min_pass_rate * 100.0)}</td>
                                     <td>{s.concurrency}</td>
                                     <td>{format!("{} s", s.case_timeout_secs)}</td>
+                                    <td>
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            aria-label=label
+                                            disabled=move || pending.get()
+                                            on:click=move |_| {
+                                                start.dispatch(StartReplay { suite: suite.clone() });
+                                            }
+                                        >
+                                            "Run replay"
+                                        </button>
+                                    </td>
                                 </tr>
                             }
                         })
@@ -65,5 +120,84 @@ fn SuiteTable(list: Vec<SuiteSummary>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn RunList(list: Vec<ReplayRunInfo>) -> impl IntoView {
+    let mut completed: Vec<&ReplayRunInfo> = list
+        .iter()
+        .filter(|r| r.status == "completed")
+        .take(20)
+        .collect();
+    completed.reverse();
+    let points: Vec<(i64, f64)> = completed
+        .iter()
+        .filter_map(|r| r.pass_rate.map(|p| (r.id, p)))
+        .collect();
+    let minimum = completed.last().map_or(0.95, |r| r.min_pass_rate);
+    let latest = list.first().map(|r| r.id);
+    let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
+    let default_a = list
+        .iter()
+        .find(|r| r.is_baseline)
+        .map(|r| r.id)
+        .or_else(|| list.get(1).map(|r| r.id));
+    view! {
+        {(!points.is_empty()).then(|| view! { <TrendChart points minimum/> })}
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Run"</th>
+                        <th scope="col">"Suite"</th>
+                        <th scope="col">"Gate"</th>
+                        <th scope="col">"Pass rate"</th>
+                        <th scope="col">"Average score"</th>
+                        <th scope="col">"Cases"</th>
+                        <th scope="col">"Started (UTC)"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .iter()
+                        .map(|r| {
+                            let href = format!("/replays/run/{}", r.id);
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <a href=href>{format!("Run {}", r.id)}</a>
+                                        {r.is_baseline.then(|| view! { " " <span class="tag">"baseline"</span> })}
+                                    </th>
+                                    <td>{r.suite.clone()}</td>
+                                    <td>{gate_badge(r)}</td>
+                                    <td>{percent(r.pass_rate)}</td>
+                                    <td>{r.average_score.map_or_else(|| "—".to_string(), |s| format!("{s:.2}"))}</td>
+                                    <td>{format!("{} of {}", r.finished_cases, r.total_cases)}</td>
+                                    <td>{r.started_at.replace('T', " ")}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(ids.len() >= 2).then(|| {
+            let options = move |selected: Option<i64>| {
+                ids.iter()
+                    .map(|id| view! { <option value=id.to_string() selected=selected == Some(*id)>{format!("Run {id}")}</option> })
+                    .collect_view()
+            };
+            view! {
+                <form class="compare" method="get" action="/replays/diff">
+                    <h3>"Compare two runs"</h3>
+                    <label for="diff-a">"Before (A)"</label>
+                    <select id="diff-a" name="a">{options(default_a)}</select>
+                    <label for="diff-b">"After (B)"</label>
+                    <select id="diff-b" name="b">{options(latest)}</select>
+                    <button type="submit" class="button">"Compare"</button>
+                </form>
+            }
+        })}
     }
 }
