@@ -7,6 +7,7 @@
 pub mod base_url;
 pub mod dependency;
 pub mod difflib;
+pub mod env_file;
 pub mod environment;
 pub mod golden_set;
 pub mod judge;

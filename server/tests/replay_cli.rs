@@ -627,3 +627,34 @@ async fn a_replay_killed_mid_run_is_marked_interrupted_with_its_finished_cases_k
     let ids: Vec<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
     assert_eq!(ids, ["A", "B"]);
 }
+
+#[test]
+fn ctrl_c_cancels_a_replay_keeps_finished_cases_and_kills_the_runners() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("runner.py"), FAULTY_RUNNER).unwrap();
+    let golden = write_golden(dir.path(), &["A", "B", "HANG"]);
+    let child = Command::new(BIN)
+        .args(["replay", "--golden-set", golden.to_str().unwrap()])
+        .args(["--runner-cmd", "python3 runner.py --marker gl-sigint-test", "--timeout", "300"])
+        .arg("--output-dir")
+        .arg(dir.path().join("out"))
+        .current_dir(dir.path())
+        .env_remove("GREENLIGHT_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Give the quick cases time to finish while HANG hangs, then press Ctrl-C.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = run_dir(dir.path());
+    assert!(run.join("cases/A.json").is_file() && run.join("cases/B.json").is_file());
+    assert!(!run.join("cases/HANG.json").exists(), "the unfinished case is not reported as finished");
+    let summary = read_json(&run.join("summary.json"));
+    assert_eq!(summary["total_cases"], 2);
+    let leftovers = Command::new("pgrep").args(["-f", "gl-sigint-test"]).output().unwrap();
+    assert!(leftovers.stdout.is_empty(), "runner left behind: {}", String::from_utf8_lossy(&leftovers.stdout));
+}
