@@ -37,7 +37,11 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
     let golden = GoldenSet::parse(&std::fs::read_to_string(&golden_path).unwrap()).unwrap();
     let runs: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(&runs_path).unwrap()).unwrap();
-    let cases: Vec<_> = golden.cases().iter().filter(|c| runs.contains_key(&c.id)).collect();
+    let cases: Vec<_> = golden
+        .cases()
+        .iter()
+        .filter(|c| runs.contains_key(&c.id))
+        .collect();
     let outputs: Vec<RunOutput> = cases
         .iter()
         .map(|c| RunOutput::from_runner_value(runs[&c.id].clone()).unwrap())
@@ -69,7 +73,8 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
                 scope.spawn(move || {
                     part.iter()
                         .filter(|&&(i, next)| {
-                            domain::judge(cases[i], &outputs[i], Some(&outputs[next].actual_output)).pass
+                            domain::judge(cases[i], &outputs[i], Some(&outputs[next].actual_output))
+                                .pass
                         })
                         .count()
                 })
@@ -90,7 +95,9 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
         .ok()
         .filter(|o| o.status.success())
         .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok());
-    println!("judge throughput: {JUDGED} cases in {elapsed:.3} s = {ours:.0} cases/s on one thread ({passed} passed)");
+    println!(
+        "judge throughput: {JUDGED} cases in {elapsed:.3} s = {ours:.0} cases/s on one thread ({passed} passed)"
+    );
     println!("judge throughput on {threads} threads: {parallel:.0} cases/s");
     match reference {
         Some(r) => {
@@ -108,7 +115,10 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
         None => println!("  reference: python3 could not run scripts/bench/reference_judge.py"),
     }
     if let Some(kib) = peak_kib {
-        println!("peak memory (VmHWM) after judging: {:.1} MiB", kib as f64 / 1024.0);
+        println!(
+            "peak memory (VmHWM) after judging: {:.1} MiB",
+            kib as f64 / 1024.0
+        );
     }
 }
 
@@ -120,14 +130,19 @@ fn runner_wall_time() {
                 "positive_constraints": [], "negative_constraints": []})
         })
         .collect();
-    let cases = GoldenSet::parse(&serde_json::to_string(&golden).unwrap()).unwrap().into_cases();
+    let cases = GoldenSet::parse(&serde_json::to_string(&golden).unwrap())
+        .unwrap()
+        .into_cases();
     // A runner that takes 100 ms: read the case, sleep, answer.
     let argv = vec![
         "sh".to_string(),
         "-c".to_string(),
         "cat >/dev/null; sleep 0.1; printf '{\"actual_output\": \"ok\"}'".to_string(),
     ];
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     for concurrency in [1usize, 4, 8] {
         let spec = ReplaySpec {
             cases: cases.clone(),

@@ -635,7 +635,12 @@ fn ctrl_c_cancels_a_replay_keeps_finished_cases_and_kills_the_runners() {
     let golden = write_golden(dir.path(), &["A", "B", "HANG"]);
     let child = Command::new(BIN)
         .args(["replay", "--golden-set", golden.to_str().unwrap()])
-        .args(["--runner-cmd", "python3 runner.py --marker gl-sigint-test", "--timeout", "300"])
+        .args([
+            "--runner-cmd",
+            "python3 runner.py --marker gl-sigint-test",
+            "--timeout",
+            "300",
+        ])
         .arg("--output-dir")
         .arg(dir.path().join("out"))
         .current_dir(dir.path())
@@ -646,15 +651,33 @@ fn ctrl_c_cancels_a_replay_keeps_finished_cases_and_kills_the_runners() {
         .unwrap();
     // Give the quick cases time to finish while HANG hangs, then press Ctrl-C.
     std::thread::sleep(std::time::Duration::from_secs(3));
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(sent.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = run_dir(dir.path());
     assert!(run.join("cases/A.json").is_file() && run.join("cases/B.json").is_file());
-    assert!(!run.join("cases/HANG.json").exists(), "the unfinished case is not reported as finished");
+    assert!(
+        !run.join("cases/HANG.json").exists(),
+        "the unfinished case is not reported as finished"
+    );
     let summary = read_json(&run.join("summary.json"));
     assert_eq!(summary["total_cases"], 2);
-    let leftovers = Command::new("pgrep").args(["-f", "gl-sigint-test"]).output().unwrap();
-    assert!(leftovers.stdout.is_empty(), "runner left behind: {}", String::from_utf8_lossy(&leftovers.stdout));
+    let leftovers = Command::new("pgrep")
+        .args(["-f", "gl-sigint-test"])
+        .output()
+        .unwrap();
+    assert!(
+        leftovers.stdout.is_empty(),
+        "runner left behind: {}",
+        String::from_utf8_lossy(&leftovers.stdout)
+    );
 }

@@ -62,7 +62,8 @@ impl EnvFile {
             match statement {
                 parser::Statement::Binding { key, value } => {
                     // python-dotenv's `resolve_variables`: each value sees the keys resolved so far.
-                    let value = value.map(|raw| interpolate::expand(&raw, |name| file.lookup(name)));
+                    let value =
+                        value.map(|raw| interpolate::expand(&raw, |name| file.lookup(name)));
                     file.insert(key, value);
                 }
                 parser::Statement::Issue(issue) => file.issues.push(issue),
@@ -83,16 +84,12 @@ impl EnvFile {
 
     /// `Some(None)` for a key without a value, `None` for an absent key.
     fn lookup(&self, key: &str) -> Option<Option<&str>> {
-        self.index
-            .get(key)
-            .map(|&i| self.entries[i].1.as_deref())
+        self.index.get(key).map(|&i| self.entries[i].1.as_deref())
     }
 
     /// Every key with its value (`None` for a bare `KEY` line), in order of first appearance.
     pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.entries
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_deref()))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_deref()))
     }
 
     /// Every key, in order of first appearance.
@@ -120,12 +117,8 @@ impl EnvFile {
     /// The reference's flag rule: true when the value, stripped and lower-cased (Python's
     /// `strip()` and `lower()`), is `1`, `true`, `yes` or `on`. Absent or valueless is false.
     pub fn flag(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|v| {
-            matches!(
-                py_lower(py_strip(v)).as_str(),
-                "1" | "true" | "yes" | "on"
-            )
-        })
+        self.get(key)
+            .is_some_and(|v| matches!(py_lower(py_strip(v)).as_str(), "1" | "true" | "yes" | "on"))
     }
 
     /// How many distinct keys the file holds.

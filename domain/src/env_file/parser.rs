@@ -10,7 +10,10 @@ use crate::python::py_is_space;
 
 pub(super) enum Statement {
     /// A key with its raw (unescaped, not yet interpolated) value; `None` for a bare `KEY`.
-    Binding { key: String, value: Option<String> },
+    Binding {
+        key: String,
+        value: Option<String>,
+    },
     Issue(ParseIssue),
 }
 
