@@ -25,6 +25,8 @@ mod interpolate;
 mod parser;
 
 #[cfg(test)]
+mod api_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
