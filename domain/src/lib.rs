@@ -10,7 +10,9 @@ pub mod difflib;
 pub mod env_file;
 pub mod environment;
 pub mod golden_set;
+pub mod inngest;
 pub mod judge;
+pub mod parity;
 pub mod python;
 pub mod redis_url;
 pub mod run_diff;
@@ -19,6 +21,7 @@ pub mod secret;
 pub mod shell_words;
 pub mod summary;
 pub mod time;
+pub mod validator;
 
 pub use base_url::BaseUrl;
 pub use dependency::{DependencyCheck, DependencyStatus, RuntimeReport};

@@ -12,5 +12,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => server::cli::serve(args),
         Command::Replay(args) => server::cli::replay::run(args),
         Command::Diff(args) => server::cli::diff::run(args),
+        Command::Validate(args) => server::cli::validate::run(args),
     }
 }

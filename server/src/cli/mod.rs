@@ -9,6 +9,7 @@ use engine::{Config, Overrides};
 
 pub mod diff;
 pub mod replay;
+pub mod validate;
 
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry::LogFormat;
@@ -60,6 +61,12 @@ pub enum Command {
     /// directory holding summary.json and cases/. Exit 1 when B has regressions, 0 when not,
     /// 2 on bad input.
     Diff(diff::DiffArgs),
+    /// Check an env file the way the reference validator does: required keys for the mode
+    /// (and REDIS_URL / Inngest keys when REDIS_REQUIRED / INNGEST_REQUIRED are true),
+    /// recommended keys, and with --check-connections a Redis PING, the Inngest keys and the
+    /// runtime verdict. Also flags weak or deny-listed tokens and malformed lines. Values are
+    /// never printed. Exit 0 PASS, 1 FAIL, 2 usage error or unreadable file.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Debug, Args)]
