@@ -22,6 +22,7 @@ command -v pkg-config >/dev/null || apt_missing+=(pkg-config)
 if [ "$purpose" = test ]; then
   command -v redis-server >/dev/null || apt_missing+=(redis-server)   # tests start their own on free ports
   command -v chromium >/dev/null || apt_missing+=(chromium)           # Playwright drives Debian's Chromium
+  command -v openssl >/dev/null || apt_missing+=(openssl)             # TLS test certificates
 fi
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"

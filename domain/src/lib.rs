@@ -13,6 +13,7 @@ pub mod golden_set;
 pub mod inngest;
 pub mod judge;
 pub mod parity;
+pub mod probe;
 pub mod python;
 pub mod redis_url;
 pub mod run_diff;

@@ -6,8 +6,11 @@
 use std::time::{Duration, Instant};
 
 use domain::RedisUrl;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use std::sync::Arc;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio_rustls::rustls::pki_types::ServerName;
 
 /// Longest reply line accepted; PING, AUTH and SELECT replies are a few bytes.
 const MAX_REPLY: usize = 4096;
@@ -22,16 +25,13 @@ pub enum PingError {
     Timeout { addr: String, ms: u128 },
     #[error("Redis at {addr} answered {reply}")]
     Rejected { addr: String, reply: String },
-    #[error("TLS (rediss://) connections are not supported by this check yet")]
-    TlsUnsupported,
+    #[error("TLS handshake with {addr} failed: {reason}")]
+    Tls { addr: String, reason: String },
 }
 
 /// Connects, authenticates and selects the database as the URL says, sends PING and expects
 /// PONG. Returns the round-trip time of the whole exchange.
 pub async fn ping(url: &RedisUrl, timeout: Duration) -> Result<Duration, PingError> {
-    if url.tls() {
-        return Err(PingError::TlsUnsupported);
-    }
     let addr = url.socket_addr();
     let started = Instant::now();
     match tokio::time::timeout(timeout, exchange(url, &addr)).await {
@@ -45,13 +45,45 @@ pub async fn ping(url: &RedisUrl, timeout: Duration) -> Result<Duration, PingErr
 }
 
 async fn exchange(url: &RedisUrl, addr: &str) -> Result<(), PingError> {
-    let stream = TcpStream::connect(addr)
+    let tcp = TcpStream::connect(addr)
         .await
         .map_err(|e| PingError::Unreachable {
             addr: addr.to_string(),
             reason: e.to_string(),
         })?;
-    let _ = stream.set_nodelay(true);
+    let _ = tcp.set_nodelay(true);
+    if !url.tls() {
+        return talk(url, addr, tcp).await;
+    }
+    // rediss://: TLS with the public web roots and the URL's host as the server name.
+    let roots = tokio_rustls::rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let tls_err = |reason: String| PingError::Tls {
+        addr: addr.to_string(),
+        reason,
+    };
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| tls_err(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = ServerName::try_from(url.host().to_string()).map_err(|e| tls_err(e.to_string()))?;
+    let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| tls_err(e.to_string()))?;
+    talk(url, addr, stream).await
+}
+
+/// AUTH, SELECT and PING over an established (plain or TLS) stream.
+async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
+    url: &RedisUrl,
+    addr: &str,
+    stream: S,
+) -> Result<(), PingError> {
     let mut stream = BufReader::new(stream);
     let io_err = |e: std::io::Error| PingError::Unreachable {
         addr: addr.to_string(),
@@ -110,7 +142,7 @@ fn encode(args: &[&str]) -> Vec<u8> {
     out
 }
 
-async fn read_line(stream: &mut BufReader<TcpStream>) -> std::io::Result<String> {
+async fn read_line<S: AsyncRead + Unpin>(stream: &mut BufReader<S>) -> std::io::Result<String> {
     let mut line = Vec::new();
     let mut limited = (&mut *stream).take(MAX_REPLY as u64);
     limited.read_until(b'\n', &mut line).await?;
@@ -156,11 +188,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn tls_urls_are_reported_as_unsupported_rather_than_tried_in_clear() {
-        let url = RedisUrl::parse("rediss://127.0.0.1:6380").unwrap();
-        assert_eq!(
-            ping(&url, Duration::from_secs(1)).await,
-            Err(PingError::TlsUnsupported)
-        );
+    async fn tls_urls_speak_tls_and_report_a_failed_handshake_as_tls() {
+        // A plain TCP server that closes at once: a TLS client sees a handshake failure.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            drop(socket);
+        });
+        let url = RedisUrl::parse(&format!("rediss://localhost:{port}")).unwrap();
+        let err = ping(&url, Duration::from_secs(2)).await.unwrap_err();
+        assert!(matches!(err, PingError::Tls { .. }), "{err}");
     }
 }
