@@ -5,11 +5,13 @@
 //! server, the CLI and the browser.
 
 pub mod base_url;
+pub mod conditions;
 pub mod dependency;
 pub mod difflib;
 pub mod env_file;
 pub mod environment;
 pub mod golden_set;
+pub mod health_formats;
 pub mod inngest;
 pub mod judge;
 pub mod parity;
