@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod inngest_probe;
+pub mod probe;
 pub mod redis_ping;
 pub mod replay;
 pub mod state;

@@ -13,5 +13,6 @@ fn main() -> ExitCode {
         Command::Replay(args) => server::cli::replay::run(args),
         Command::Diff(args) => server::cli::diff::run(args),
         Command::Validate(args) => server::cli::validate::run(args),
+        Command::Probe(args) => server::cli::probe::run(args),
     }
 }

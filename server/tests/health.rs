@@ -217,14 +217,28 @@ async fn a_rediss_url_does_a_real_tls_handshake_and_refuses_an_untrusted_certifi
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
     let made = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
         .arg(&cert)
         .output()
         .expect("openssl is installed");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let tls_port = support::free_port();
     let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
     let tls_port_s = tls_port.to_string();
@@ -242,12 +256,23 @@ async fn a_rediss_url_does_a_real_tls_handshake_and_refuses_an_untrusted_certifi
     ]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", tls_port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "TLS port did not open");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "TLS port did not open"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let url = domain::RedisUrl::parse(&format!("rediss://localhost:{tls_port}/0")).unwrap();
-    let err = engine::redis_ping::ping(&url, std::time::Duration::from_secs(3)).await.unwrap_err();
+    let err = engine::redis_ping::ping(&url, std::time::Duration::from_secs(3))
+        .await
+        .unwrap_err();
     let message = err.to_string();
-    assert!(matches!(err, engine::redis_ping::PingError::Tls { .. }), "{message}");
-    assert!(message.contains("certificate"), "the self-signed certificate is refused: {message}");
+    assert!(
+        matches!(err, engine::redis_ping::PingError::Tls { .. }),
+        "{message}"
+    );
+    assert!(
+        message.contains("certificate"),
+        "the self-signed certificate is refused: {message}"
+    );
 }

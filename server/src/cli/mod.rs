@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use engine::{Config, Overrides};
 
 pub mod diff;
+pub mod probe;
 pub mod replay;
 pub mod validate;
 
@@ -67,6 +68,12 @@ pub enum Command {
     /// runtime verdict. Also flags weak or deny-listed tokens and malformed lines. Values are
     /// never printed. Exit 0 PASS, 1 FAIL, 2 usage error or unreadable file.
     Validate(validate::ValidateArgs),
+    /// Probe the configured environments once: env file, Redis PING, readiness endpoint,
+    /// runtime dependencies and Inngest endpoint, each bounded by --timeout. Prints per
+    /// environment the verdict and per probe the status, latency, message and evidence
+    /// (secrets masked). Exit 0 when every selected environment is ready, 1 otherwise, 2 on
+    /// bad input.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Debug, Args)]

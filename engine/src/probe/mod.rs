@@ -1,0 +1,119 @@
+//! One probe round of one environment: every probe concurrently, each bounded by its timeout
+//! and response-size limit. A failing probe is a result; only the console failing is an error.
+
+mod dependencies;
+mod env_probe;
+mod http;
+mod inngest;
+mod readiness;
+mod redis;
+
+use std::time::Duration;
+
+use domain::env_file::EnvFile;
+use domain::probe::{ProbeOutcome, Readiness, readiness};
+use domain::{Mode, secret};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::EnvironmentConfig;
+
+/// Default bound of every probe.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// No answer a probe reads may be larger than this.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentReport {
+    pub environment: String,
+    pub mode: Mode,
+    pub readiness: Readiness,
+    pub checked_at: String,
+    pub probes: Vec<ProbeOutcome>,
+}
+
+#[derive(Clone)]
+pub struct Prober {
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Prober {
+    pub fn new(timeout: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the HTTP client configuration is static and valid");
+        Self { client, timeout }
+    }
+
+    /// Probes `env` once: env file, Redis, readiness, runtime dependencies and Inngest.
+    pub async fn probe(&self, env: &EnvironmentConfig) -> EnvironmentReport {
+        let (file, file_outcome) = env_probe::read(env).await;
+        let file = file.unwrap_or_else(|| EnvFile::parse(""));
+        let (redis, ready, deps, inngest) = tokio::join!(
+            redis::probe(&file, self.timeout),
+            readiness::probe(self, env),
+            dependencies::probe(self, env, &file),
+            inngest::probe(self, env, &file),
+        );
+        let probes = vec![file_outcome, redis, ready, deps, inngest];
+        EnvironmentReport {
+            environment: env.name.to_string(),
+            mode: env.mode,
+            readiness: readiness(&probes),
+            checked_at: crate::health::now_rfc3339(),
+            probes,
+        }
+    }
+}
+
+impl Default for Prober {
+    fn default() -> Self {
+        Self::new(DEFAULT_TIMEOUT)
+    }
+}
+
+/// Evidence is for engineers, but it leaves the server: secret-looking keys are masked and
+/// credentials inside URLs removed, at any depth.
+pub fn mask_evidence(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let masked = if secret::is_secret_key(&k) && (v.is_string() || v.is_number()) {
+                        Value::String(secret::MASK.to_string())
+                    } else {
+                        mask_evidence(v)
+                    };
+                    (k, masked)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(mask_evidence).collect()),
+        Value::String(s) => Value::String(secret::mask_url_credentials(&s)),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_masks_secret_keys_and_url_credentials_at_any_depth() {
+        let raw = serde_json::json!({
+            "redis": {"url": "rediss://u:hunter2@h:6380/0", "latency_ms": 1.5},
+            "tokens": [{"api_key": "sk-live-1"}],
+            "signing_key_hash": "abc",
+            "ok": true
+        });
+        let masked = mask_evidence(raw).to_string();
+        assert!(!masked.contains("hunter2"), "{masked}");
+        assert!(!masked.contains("sk-live-1"), "{masked}");
+        assert!(masked.contains("latency_ms"));
+    }
+}

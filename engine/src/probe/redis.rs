@@ -1,0 +1,59 @@
+//! Redis PING over REDIS_URL from the env file.
+
+use std::time::Duration;
+
+use domain::RedisUrl;
+use domain::env_file::EnvFile;
+use domain::probe::{ProbeOutcome, ProbeStatus};
+use serde_json::json;
+
+use crate::redis_ping::{PingError, ping};
+
+pub(super) async fn probe(file: &EnvFile, timeout: Duration) -> ProbeOutcome {
+    let required = file.flag("REDIS_REQUIRED");
+    let Some(raw) = file.get("REDIS_URL").filter(|v| !v.trim().is_empty()) else {
+        return if required {
+            ProbeOutcome::new(
+                "redis",
+                ProbeStatus::Unhealthy,
+                "REDIS_REQUIRED is true but the env file has no REDIS_URL. Add REDIS_URL to the env file.",
+            )
+        } else {
+            ProbeOutcome::new(
+                "redis",
+                ProbeStatus::NotConfigured,
+                "The env file has no REDIS_URL.",
+            )
+        };
+    };
+    let url = match RedisUrl::parse(raw) {
+        Ok(url) => url,
+        Err(e) => {
+            return ProbeOutcome::new(
+                "redis",
+                ProbeStatus::Unhealthy,
+                format!("REDIS_URL in the env file is not usable: {e}."),
+            );
+        }
+    };
+    let evidence = json!({ "url": url.to_string(), "required": required });
+    match ping(&url, timeout).await {
+        Ok(latency) => ProbeOutcome::new("redis", ProbeStatus::Healthy, format!("Redis at {} answered PING.", url.socket_addr()))
+            .latency(latency.as_secs_f64() * 1000.0)
+            .evidence(evidence),
+        // The server answered, with an error (wrong password, unknown database): measured bad.
+        Err(e @ PingError::Rejected { .. }) => ProbeOutcome::new(
+            "redis",
+            ProbeStatus::Unhealthy,
+            format!("{e}. Check the user, password and database index in REDIS_URL."),
+        )
+        .evidence(evidence),
+        // Refused, timed out, TLS: nothing was measured.
+        Err(e) => ProbeOutcome::new(
+            "redis",
+            ProbeStatus::Unverified,
+            format!("Could not measure Redis: {e}. Check that Redis is running and reachable from Greenlight."),
+        )
+        .evidence(evidence),
+    }
+}
