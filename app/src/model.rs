@@ -123,3 +123,22 @@ pub struct RunDiffView {
     pub b: ReplayRunInfo,
     pub diff: domain::run_diff::RunDiff,
 }
+
+/// One environment on the Status page: its configuration and what the last probe rounds found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentStatus {
+    pub summary: EnvironmentSummary,
+    /// ready, not_ready or unknown; `None` before the first probe round.
+    pub readiness: Option<String>,
+    pub checked_at: Option<String>,
+    pub probes: Vec<domain::probe::ProbeOutcome>,
+    /// Seconds the current verdict has held, and that verdict.
+    pub streak: Option<(String, f64)>,
+    /// Share of ready rounds over the last 24 h, 0..1.
+    pub uptime_24h: Option<f64>,
+    /// (seconds ago, verdict) for the last 24 h, oldest first.
+    pub timeline: Vec<(f64, String)>,
+    /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them.
+    pub redis_required: Option<bool>,
+    pub inngest_required: Option<bool>,
+}

@@ -25,6 +25,13 @@ test("an operator opens Status and filters the environments after hydration", as
   await filter.fill("");
   await expect(page.getByText("Showing 2 of 2 environments")).toBeVisible();
 
+  // Live probing: "Probe now" runs a round against the environment (here the console itself).
+  await page.getByRole("button", { name: "Probe staging now" }).click();
+  const staging = page.getByRole("article", { name: "staging" });
+  await expect(staging.locator(".verdict-word")).toHaveText("Ready", { timeout: 15_000 });
+  await expect(staging).toContainText("Every probe answered as it should.");
+  await expect(staging.getByRole("img", { name: /Readiness over the last 24 hours/ })).toBeVisible();
+
   // The console's own health is live data from the server.
   await expect(page.getByRole("heading", { name: "This console" })).toBeVisible();
   await expect(page.getByRole("row", { name: /database \(required\)/ })).toContainText("Healthy");

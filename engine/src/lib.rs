@@ -8,6 +8,7 @@ pub mod inngest_probe;
 pub mod probe;
 pub mod redis_ping;
 pub mod replay;
+pub mod scheduler;
 pub mod state;
 pub mod store;
 

@@ -90,9 +90,15 @@ impl Application {
                 "the browser bundle was not found: pages will render but not become interactive; build it with `cargo leptos build --release`"
             );
         }
-        axum::serve(self.listener, self.router)
+        // Probing runs while the console serves, and stops with it.
+        let probes = engine::scheduler::spawn(&self.state);
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        for task in &probes {
+            task.abort();
+        }
+        served?;
         tracing::info!("Greenlight stopped");
         Ok(())
     }

@@ -175,3 +175,74 @@ async fn oversized_request_bodies_are_refused_before_they_are_read() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_timeline() {
+    use axum::routing::get;
+    // A service answering like the reference, ready.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let app = axum::Router::new()
+            .route("/api/health/ready", get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }))
+            .route(
+                "/api/runtime/dependencies",
+                get(|| async {
+                    axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
+                        "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}}))
+                }),
+            );
+        axum::serve(listener, app).await.unwrap();
+    });
+    let config = format!(
+        "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
+    );
+    let app = TestApp::spawn(&config).await;
+    let probed: Value = client()
+        .post(app.url("/api/status/probe"))
+        .form(&[("environment", "svc")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(probed["readiness"], "ready", "{probed:#}");
+    assert_eq!(
+        probed["redis_required"], true,
+        "strict flag as the service reports it"
+    );
+    let overview: Value = client()
+        .post(app.url("/api/status/overview"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let svc = &overview[0];
+    assert_eq!(svc["summary"]["name"], "svc");
+    assert!(!svc["timeline"].as_array().unwrap().is_empty());
+    assert_eq!(svc["streak"][0], "ready");
+    assert_eq!(svc["uptime_24h"], 1.0);
+    let html = client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Ready for"), "the card shows the streak");
+    let unknown = client()
+        .post(app.url("/api/status/probe"))
+        .form(&[("environment", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !unknown.status().is_success(),
+        "only configured environments can be probed"
+    );
+    app.stop().await.unwrap();
+}

@@ -1,35 +1,135 @@
+use domain::probe::ProbeStatus;
 use leptos::prelude::*;
 
-use crate::model::EnvironmentSummary;
+use crate::api::status::ProbeNow;
+use crate::components::status_badge::{StatusBadge, Tone};
+use crate::components::timeline::Timeline;
+use crate::model::EnvironmentStatus;
 
-/// One environment: its verdict first (big words), then what Greenlight knows about it.
+/// "17 h 42 min", "3 min", "45 s".
+pub fn human_duration(secs: f64) -> String {
+    let secs = secs.max(0.0) as u64;
+    match secs {
+        s if s >= 86_400 => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+        s if s >= 3600 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        s if s >= 60 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+fn probe_tone(status: ProbeStatus) -> (Tone, &'static str) {
+    match status {
+        ProbeStatus::Healthy => (Tone::Good, "Healthy"),
+        ProbeStatus::Degraded => (Tone::Warn, "Degraded"),
+        ProbeStatus::Unhealthy => (Tone::Bad, "Unhealthy"),
+        ProbeStatus::NotConfigured => (Tone::Unknown, "Not configured"),
+        ProbeStatus::Unverified => (Tone::Warn, "Could not measure"),
+    }
+}
+
+fn flag_badge(name: &'static str, value: Option<bool>) -> impl IntoView + use<> {
+    let (tone, label) = match value {
+        Some(true) => (Tone::Good, format!("{name}=true")),
+        Some(false) => (Tone::Warn, format!("{name}=false")),
+        None => (Tone::Unknown, format!("{name} unknown")),
+    };
+    view! { <StatusBadge tone label/> }
+}
+
+/// One environment: its verdict first (big words), then why, then the evidence.
 #[component]
-pub fn EnvironmentCard(env: EnvironmentSummary) -> impl IntoView {
+pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>) -> impl IntoView {
+    let env = status.summary.clone();
     let heading_id = format!("env-{}", env.name);
     let labelled_by = heading_id.clone();
-    let interval = format!("every {} s", env.probe_interval_secs);
+    let (class, word) = match status.readiness.as_deref() {
+        Some("ready") => ("verdict verdict-ready", "Ready"),
+        Some("not_ready") => ("verdict verdict-not-ready", "Not ready"),
+        _ => ("verdict verdict-unknown", "Unknown"),
+    };
+    let why = match status.readiness.as_deref() {
+        None => "No probe round has finished for this environment yet.".to_string(),
+        Some(_) => status
+            .probes
+            .iter()
+            .find(|p| p.status == ProbeStatus::Unhealthy)
+            .or_else(|| {
+                status
+                    .probes
+                    .iter()
+                    .find(|p| p.status == ProbeStatus::Unverified)
+            })
+            .map_or_else(
+                || "Every probe answered as it should.".to_string(),
+                |p| p.message.clone(),
+            ),
+    };
+    let streak = status.streak.as_ref().map(|(verdict, secs)| {
+        let word = match verdict.as_str() {
+            "ready" => "Ready",
+            "not_ready" => "Not ready",
+            _ => "Unknown",
+        };
+        format!("{word} for {}", human_duration(*secs))
+    });
+    let uptime = status
+        .uptime_24h
+        .map(|u| format!("{:.1} % ready over 24 h", u * 100.0));
+    let name = env.name.clone();
+    let pending = probe.pending();
+    let probe_label = format!("Probe {} now", env.name);
     view! {
         <article class="env-card" aria-labelledby=labelled_by>
             <header class="env-card-head">
                 <h3 id=heading_id>{env.name.clone()}</h3>
                 <span class="mode-tag">{env.mode.as_str()}</span>
             </header>
-            <p class="verdict verdict-unknown">
-                <span class="verdict-word">"Unknown"</span>
-                <span class="verdict-why">"No probe round has finished for this environment."</span>
+            <p class=class>
+                <span class="verdict-word">{word}</span>
+                <span class="verdict-why">{why}</span>
             </p>
+            <p class="flags">
+                {flag_badge("REDIS_REQUIRED", status.redis_required)}
+                " "
+                {flag_badge("INNGEST_REQUIRED", status.inngest_required)}
+            </p>
+            {(!status.probes.is_empty()).then(|| view! {
+                <ul class="probe-list">
+                    {status.probes.iter().map(|p| {
+                        let (tone, label) = probe_tone(p.status);
+                        let latency = p.latency_ms.map(|ms| format!("{ms:.1} ms")).unwrap_or_default();
+                        view! {
+                            <li title=p.message.clone()>
+                                <span class="probe-name">{p.probe.replace('_', " ")}</span>
+                                <StatusBadge tone label/>
+                                <span class="probe-latency">{latency}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!status.timeline.is_empty()).then(|| view! { <Timeline points=status.timeline.clone()/> })}
             <dl class="facts">
+                {streak.map(|s| view! { <dt>"Streak"</dt><dd>{s}</dd> })}
+                {uptime.map(|u| view! { <dt>"Uptime"</dt><dd>{u}</dd> })}
+                <dt>"Last checked"</dt>
+                <dd>{status.checked_at.clone().map_or_else(|| "never".to_string(), |t| t.replace('T', " "))}</dd>
                 <dt>"Service"</dt>
                 <dd><code>{env.base_url}</code></dd>
                 <dt>"Env file"</dt>
                 <dd>{env.env_file.unwrap_or_else(|| "none configured".into())}</dd>
                 <dt>"Probe interval"</dt>
-                <dd>{interval}</dd>
-                <dt>"Inngest functions expected"</dt>
-                <dd>{env.expected_inngest_functions.map_or_else(|| "not set".to_string(), |n| n.to_string())}</dd>
-                <dt>"Dependencies auth"</dt>
-                <dd>{env.dependencies_auth.unwrap_or_else(|| "none".into())}</dd>
+                <dd>{format!("every {} s", env.probe_interval_secs)}</dd>
             </dl>
+            <button
+                type="button"
+                class="button button-secondary"
+                aria-label=probe_label
+                disabled=move || pending.get()
+                on:click=move |_| { probe.dispatch(ProbeNow { environment: name.clone() }); }
+            >
+                "Probe now"
+            </button>
         </article>
     }
 }

@@ -5,4 +5,5 @@ pub mod load_error;
 pub mod nav;
 pub mod progress_bar;
 pub mod status_badge;
+pub mod timeline;
 pub mod trend_chart;

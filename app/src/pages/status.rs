@@ -2,18 +2,42 @@ use domain::{DependencyStatus, RuntimeReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::status::{console_health, list_environments};
+use crate::api::status::{ProbeNow, console_health, environment_statuses};
 use crate::components::environment_card::EnvironmentCard;
 use crate::components::load_error::LoadError;
 use crate::components::status_badge::{StatusBadge, Tone};
-use crate::model::EnvironmentSummary;
+use crate::model::EnvironmentStatus;
 
 /// "Can we ship?" at a glance: one card per configured environment.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let environments = Resource::new(|| (), |_| list_environments());
+    let environments = Resource::new(|| (), |_| environment_statuses());
     let health = Resource::new(|| (), |_| console_health());
     let filter = RwSignal::new(String::new());
+    let probe = ServerAction::<ProbeNow>::new();
+    // A finished "Probe now" shows at once; the cards also refresh every 5 s (live updates
+    // without a reload; the scheduler probes in the background).
+    Effect::new(move |_| {
+        if probe.version().get() > 0 {
+            environments.refetch();
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || {
+                environments.refetch();
+                health.refetch();
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
 
     let refresh = move |_| {
         environments.refetch();
@@ -40,36 +64,41 @@ pub fn StatusPage() -> impl IntoView {
                     />
                 </div>
             </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading environments…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading environments…"</p> }>
                 {move || Suspend::new(async move {
                     match environments.await {
-                        Ok(list) => view! { <EnvironmentList list filter/> }.into_any(),
+                        Ok(list) => view! { <EnvironmentList list filter probe/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
         <section aria-labelledby="console-heading" class="console-health">
             <h2 id="console-heading">"This console"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Checking the console's own dependencies…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Checking the console's own dependencies…"</p> }>
                 {move || Suspend::new(async move {
                     match health.await {
                         Ok(report) => view! { <ConsoleHealthTable report/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
 
-fn matches(env: &EnvironmentSummary, needle: &str) -> bool {
+fn matches(status: &EnvironmentStatus, needle: &str) -> bool {
+    let env = &status.summary;
     let needle = needle.trim().to_lowercase();
     needle.is_empty() || env.name.contains(&needle) || env.mode.as_str().contains(&needle)
 }
 
 #[component]
-fn EnvironmentList(list: Vec<EnvironmentSummary>, filter: RwSignal<String>) -> impl IntoView {
+fn EnvironmentList(
+    list: Vec<EnvironmentStatus>,
+    filter: RwSignal<String>,
+    probe: ServerAction<ProbeNow>,
+) -> impl IntoView {
     let total = list.len();
     let list = StoredValue::new(list);
     let shown = move || {
@@ -99,7 +128,7 @@ fn EnvironmentList(list: Vec<EnvironmentSummary>, filter: RwSignal<String>) -> i
                 </p>
                 {(count == 0).then(|| view! { <p class="empty">"No environment matches this filter."</p> })}
                 <div class="card-grid">
-                    {shown.into_iter().map(|env| view! { <EnvironmentCard env/> }).collect_view()}
+                    {shown.into_iter().map(|status| view! { <EnvironmentCard status probe/> }).collect_view()}
                 </div>
             }
                 .into_any()

@@ -13,8 +13,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::error::{Error, Result};
 
 mod replay;
+mod samples;
 
 pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
+pub use samples::SamplePoint;
 
 pub const DATABASE_FILE: &str = "greenlight.sqlite3";
 
@@ -29,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "replay_runs",
         include_str!("../../migrations/0002_replay_runs.sql"),
+    ),
+    (
+        3,
+        "probe_samples",
+        include_str!("../../migrations/0003_probe_samples.sql"),
     ),
 ];
 

@@ -110,7 +110,11 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     let site_root = crate::site::resolve_site_root(args.site_root.as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread for the async work: Leptos 0.8's out-of-order SSR streaming can leave a
+    // response hanging under a work-stealing scheduler (leptos-rs/leptos#4851, #4578), which we
+    // reproduced in our own tests. The console's work is I/O; SQLite runs on the blocking
+    // pool and runners are child processes, so one async thread is plenty.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -12,15 +12,19 @@ use engine::{AppState, Config, Overrides};
 use server::startup::Application;
 use tokio::sync::oneshot;
 
-/// The one runtime every test application runs on (see `TestApp::spawn_with`).
-fn app_runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+/// The one runtime every test application runs on (see `TestApp::spawn_with`): a
+/// current-thread runtime driven by its own thread, as `greenlight serve` runs (cli::serve says
+/// why).
+fn app_runtime() -> &'static tokio::runtime::Handle {
+    static HANDLE: std::sync::OnceLock<tokio::runtime::Handle> = std::sync::OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("test runtime")
+            .expect("test runtime");
+        let handle = runtime.handle().clone();
+        std::thread::spawn(move || runtime.block_on(std::future::pending::<()>()));
+        handle
     })
 }
 

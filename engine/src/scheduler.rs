@@ -1,0 +1,85 @@
+//! Background probing: each environment at its own interval, with jitter, one round at a time
+//! (a slow round delays the next instead of overlapping it). Every round is stored.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::task::JoinHandle;
+
+use crate::config::EnvironmentConfig;
+use crate::probe::{EnvironmentReport, Prober};
+use crate::state::AppState;
+
+fn now_unix() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+}
+
+/// ±10 % of the interval, different per environment and round, so environments sharing an
+/// interval do not probe in lockstep.
+fn jittered(interval: Duration, name: &str, round: u64) -> Duration {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes().chain(round.to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let fraction = (h % 2001) as f64 / 10_000.0 - 0.1; // -0.1 ..= 0.1
+    interval.mul_f64(1.0 + fraction)
+}
+
+/// Probes `env` once and stores the round.
+pub async fn probe_and_store(
+    state: &AppState,
+    prober: &Prober,
+    env: &EnvironmentConfig,
+) -> EnvironmentReport {
+    let report = prober.probe(env).await;
+    if let Err(e) = state.store.insert_sample(now_unix(), &report).await {
+        tracing::error!(environment = %env.name, error = %e, "cannot store a probe round");
+    }
+    report
+}
+
+/// Starts one probing loop per configured environment. Abort the handles to stop them.
+pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
+    let prober = Prober::default();
+    state
+        .config
+        .environments
+        .iter()
+        .cloned()
+        .map(|env| {
+            let state = state.clone();
+            let prober = prober.clone();
+            tokio::spawn(async move {
+                let mut round = 0u64;
+                loop {
+                    let report = probe_and_store(&state, &prober, &env).await;
+                    tracing::debug!(environment = %env.name, readiness = ?report.readiness, "probe round stored");
+                    round += 1;
+                    tokio::time::sleep(jittered(env.probe_interval, env.name.as_str(), round)).await;
+                }
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_ten_percent_and_varies() {
+        let interval = Duration::from_secs(15);
+        let mut seen = std::collections::HashSet::new();
+        for round in 0..200 {
+            let d = jittered(interval, "staging", round);
+            assert!(
+                d >= interval.mul_f64(0.9) && d <= interval.mul_f64(1.1),
+                "{d:?}"
+            );
+            seen.insert(d.as_millis());
+        }
+        assert!(seen.len() > 50, "jitter varies between rounds");
+    }
+}
