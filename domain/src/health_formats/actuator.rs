@@ -50,22 +50,9 @@ pub(super) fn parse(obj: &Object) -> Result<DependencyHealth, HealthParseError> 
         Some(Value::Object(children)) => walk("", children, &mut components)?,
         Some(other) => return Err(invalid(F, "components", "must be an object", other)),
     }
-    let required_failures = if ready == Some(false) {
-        components
-            .iter()
-            .filter(|c| c.status == ProbeStatus::Unhealthy)
-            .map(|c| format!("{}: {}", c.name, c.message.as_deref().unwrap_or("DOWN")))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(DependencyHealth {
-        format: F,
-        ready,
-        overall,
-        components,
-        required_failures,
-    })
+    Ok(DependencyHealth::from_components(
+        F, ready, overall, components, "DOWN",
+    ))
 }
 
 fn walk(prefix: &str, children: &Object, out: &mut Vec<Component>) -> Result<(), HealthParseError> {

@@ -82,22 +82,9 @@ pub(super) fn parse(obj: &Object) -> Result<DependencyHealth, HealthParseError> 
         }
     }
 
-    let required_failures = if ready == Some(false) {
-        components
-            .iter()
-            .filter(|c| c.status == ProbeStatus::Unhealthy)
-            .map(|c| format!("{}: {}", c.name, c.message.as_deref().unwrap_or("fail")))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(DependencyHealth {
-        format: F,
-        ready,
-        overall,
-        components,
-        required_failures,
-    })
+    Ok(DependencyHealth::from_components(
+        F, ready, overall, components, "fail",
+    ))
 }
 
 fn component(key: &str, index: usize, count: usize, entry: &Object) -> Component {

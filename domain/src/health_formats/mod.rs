@@ -87,6 +87,41 @@ pub struct DependencyHealth {
     pub required_failures: Vec<String>,
 }
 
+impl DependencyHealth {
+    /// For formats without a failure list of their own: when the answer is not ready, its
+    /// unhealthy components are the failures, worded `name: message` as the reference does.
+    pub(crate) fn from_components(
+        format: Format,
+        ready: Option<bool>,
+        overall: String,
+        components: Vec<Component>,
+        default_message: &str,
+    ) -> Self {
+        let required_failures = if ready == Some(false) {
+            components
+                .iter()
+                .filter(|c| c.status == ProbeStatus::Unhealthy)
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c.name,
+                        c.message.as_deref().unwrap_or(default_message)
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Self {
+            format,
+            ready,
+            overall,
+            components,
+            required_failures,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HealthParseError {
     #[error("the answer is empty; expected a JSON health document")]
