@@ -78,6 +78,17 @@ pub struct EnvironmentConfig {
     pub dependencies_path: String,
     pub inngest_path: String,
     pub dependencies_auth: Option<AuthHeader>,
+    /// Custom HTTP checks (queue health, scheduler success, ...) with Gatus-style conditions.
+    pub checks: Vec<CustomCheck>,
+}
+
+/// An HTTP GET whose answer must meet every condition, e.g. `[BODY].queue.p95_age_seconds < 900`.
+#[derive(Debug, Clone)]
+pub struct CustomCheck {
+    pub name: String,
+    /// Absolute URL (a `path` in the config is joined to the environment's base URL).
+    pub url: String,
+    pub conditions: Vec<domain::conditions::Condition>,
 }
 
 /// A header whose value is a secret: the config names where to read it, never the value.
@@ -321,6 +332,17 @@ struct RawEnvironment {
     #[serde(default = "default_inngest_path")]
     inngest_path: String,
     dependencies_auth: Option<Spanned<RawAuth>>,
+    #[serde(default)]
+    checks: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    name: String,
+    /// A path on the environment's base URL (`/api/queue/health`) or a full http(s) URL.
+    path: String,
+    conditions: Vec<domain::conditions::Condition>,
 }
 
 #[derive(Deserialize)]
@@ -456,6 +478,35 @@ impl RawConfig {
                     })
                 }
             };
+            let mut checks = Vec::with_capacity(env.checks.len());
+            for check in env.checks {
+                let span = check.span();
+                let check = check.into_inner();
+                let url = if check.path.starts_with('/') {
+                    env.base_url.join(&check.path)
+                } else if check.path.starts_with("http://") || check.path.starts_with("https://") {
+                    check.path.clone()
+                } else {
+                    return Err(at.error(
+                        span,
+                        format!(
+                            "check `{}`: path `{}` must start with `/` or http(s)://",
+                            check.name, check.path
+                        ),
+                    ));
+                };
+                if check.name.trim().is_empty() || check.conditions.is_empty() {
+                    return Err(at.error(
+                        span,
+                        "a check needs a name and at least one condition".into(),
+                    ));
+                }
+                checks.push(CustomCheck {
+                    name: check.name,
+                    url,
+                    conditions: check.conditions,
+                });
+            }
             environments.push(EnvironmentConfig {
                 name: env.name.into_inner(),
                 base_url: env.base_url,
@@ -467,6 +518,7 @@ impl RawConfig {
                 dependencies_path: env.dependencies_path,
                 inngest_path: env.inngest_path,
                 dependencies_auth,
+                checks,
             });
         }
 

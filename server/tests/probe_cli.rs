@@ -271,3 +271,33 @@ async fn an_unknown_environment_name_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no environment named `staging`"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_check_shows_the_value_that_broke_its_condition() {
+    let base = serve(axum::Router::new().route(
+        "/api/queue/health",
+        get(|| async {
+            axum::Json(json!({"pipeline_healthy": true, "queue": {"p95_age_seconds": 1320}}))
+        }),
+    ))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("greenlight.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\n\
+             [[environments.checks]]\nname = \"queue\"\npath = \"/api/queue/health\"\n\
+             conditions = [\"[STATUS] == 200\", \"[BODY].pipeline_healthy == true\", \"[BODY].queue.p95_age_seconds < 900\"]\n"
+        ),
+    )
+    .unwrap();
+    let (out, report) = probe(&config, &[]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let queue = probe_of(&report, 0, "queue");
+    assert_eq!(queue["status"], "unhealthy");
+    assert_eq!(
+        queue["message"],
+        "Failed: [BODY].queue.p95_age_seconds (1320) < 900"
+    );
+}

@@ -193,3 +193,22 @@ fn invalid_toml_is_located() {
     let (line, _) = config_error(parse_in(dir.path(), "[server]\naddr = \n"));
     assert_eq!(line, 2);
 }
+
+#[test]
+fn custom_checks_are_parsed_once_and_a_bad_condition_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = "[[environments]]\nname = \"s\"\nbase_url = \"http://h:1\"\nmode = \"staging\"\n";
+    let good = format!(
+        "{env}[[environments.checks]]\nname = \"queue\"\npath = \"/api/queue\"\nconditions = [\"[STATUS] == 200\", \"[BODY].queue.p95_age_seconds < 900\"]\n"
+    );
+    let config = parse_in(dir.path(), &good).unwrap();
+    let check = &config.environments[0].checks[0];
+    assert_eq!(check.url, "http://h:1/api/queue");
+    assert_eq!(check.conditions.len(), 2);
+    let bad = format!(
+        "{env}[[environments.checks]]\nname = \"queue\"\npath = \"/q\"\nconditions = [\"[STATS] == 200\"]\n"
+    );
+    let (line, message) = config_error(parse_in(dir.path(), &bad));
+    assert_eq!(line, 8);
+    assert!(message.contains("unknown placeholder [STATS]"), "{message}");
+}

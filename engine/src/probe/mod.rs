@@ -1,6 +1,7 @@
 //! One probe round of one environment: every probe concurrently, each bounded by its timeout
 //! and response-size limit. A failing probe is a result; only the console failing is an error.
 
+mod custom;
 mod dependencies;
 mod env_probe;
 mod http;
@@ -60,7 +61,10 @@ impl Prober {
             dependencies::probe(self, env, &file),
             inngest::probe(self, env, &file),
         );
-        let probes = vec![file_outcome, redis, ready, deps, inngest];
+        let mut probes = vec![file_outcome, redis, ready, deps, inngest];
+        for check in &env.checks {
+            probes.push(custom::probe(self, check).await);
+        }
         EnvironmentReport {
             environment: env.name.to_string(),
             mode: env.mode,
