@@ -128,8 +128,13 @@ pub struct RunDiffView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentStatus {
     pub summary: EnvironmentSummary,
-    /// ready, not_ready or unknown; `None` before the first probe round.
+    /// ready, not_ready or unknown after hysteresis; `None` before the first probe round.
     pub readiness: Option<String>,
+    /// The newest round's own verdict, and how many rounds it has held.
+    pub latest_round: Option<(String, usize)>,
+    /// Rounds needed to change the shown verdict (to not ready / unknown, and back to ready).
+    pub flip_after_rounds: usize,
+    pub recover_after_rounds: usize,
     pub checked_at: Option<String>,
     pub probes: Vec<domain::probe::ProbeOutcome>,
     /// Seconds the current verdict has held, and that verdict.

@@ -85,6 +85,37 @@ pub fn readiness(outcomes: &[ProbeOutcome]) -> Readiness {
     }
 }
 
+/// The verdict shown for an environment after hysteresis: a change of verdict counts only
+/// once it has held for `flip_after` consecutive rounds (`recover_after` for a return to
+/// Ready), so one lost packet does not page anyone. `rounds` are oldest first; the first round
+/// sets the starting verdict. Returns the stable verdict and how many rounds the newest verdict
+/// has held.
+pub fn stable_readiness(
+    rounds: &[Readiness],
+    flip_after: usize,
+    recover_after: usize,
+) -> Option<(Readiness, usize)> {
+    let (&first, rest) = rounds.split_first()?;
+    let (mut stable, mut current, mut run) = (first, first, 1usize);
+    for &verdict in rest {
+        if verdict == current {
+            run += 1;
+        } else {
+            current = verdict;
+            run = 1;
+        }
+        let needed = if current == Readiness::Ready {
+            recover_after
+        } else {
+            flip_after
+        };
+        if current != stable && run >= needed.max(1) {
+            stable = current;
+        }
+    }
+    Some((stable, run))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +135,47 @@ mod tests {
         assert_eq!(
             readiness(&[ProbeOutcome::new("inngest", ProbeStatus::NotConfigured, "")]),
             Readiness::Ready
+        );
+    }
+
+    #[test]
+    fn a_verdict_flips_only_after_enough_consecutive_rounds() {
+        use Readiness::{NotReady, Ready, Unknown};
+        assert_eq!(stable_readiness(&[], 2, 2), None);
+        assert_eq!(stable_readiness(&[Ready], 2, 2), Some((Ready, 1)));
+        // One bad round: still Ready.
+        assert_eq!(
+            stable_readiness(&[Ready, Ready, NotReady], 2, 2),
+            Some((Ready, 1))
+        );
+        // Two in a row: flips.
+        assert_eq!(
+            stable_readiness(&[Ready, NotReady, NotReady], 2, 2),
+            Some((NotReady, 2))
+        );
+        // Alternating never flips.
+        assert_eq!(
+            stable_readiness(&[Ready, NotReady, Ready, NotReady, Ready], 2, 2),
+            Some((Ready, 1))
+        );
+        // Recovery needs its own count.
+        assert_eq!(
+            stable_readiness(&[NotReady, Ready], 2, 3),
+            Some((NotReady, 1))
+        );
+        assert_eq!(
+            stable_readiness(&[NotReady, Ready, Ready, Ready], 2, 3),
+            Some((Ready, 3))
+        );
+        // Unknown flips like not-ready.
+        assert_eq!(
+            stable_readiness(&[Ready, Unknown, Unknown], 2, 2),
+            Some((Unknown, 2))
+        );
+        // A threshold of 1 follows every round.
+        assert_eq!(
+            stable_readiness(&[Ready, NotReady], 1, 1),
+            Some((NotReady, 1))
         );
     }
 

@@ -80,6 +80,10 @@ pub struct EnvironmentConfig {
     pub dependencies_auth: Option<AuthHeader>,
     /// Custom HTTP checks (queue health, scheduler success, ...) with Gatus-style conditions.
     pub checks: Vec<CustomCheck>,
+    /// Consecutive rounds a worse verdict must hold before the shown verdict changes.
+    pub flip_after_rounds: usize,
+    /// Consecutive ready rounds before the shown verdict returns to Ready.
+    pub recover_after_rounds: usize,
 }
 
 /// An HTTP GET whose answer must meet every condition, e.g. `[BODY].queue.p95_age_seconds < 900`.
@@ -334,6 +338,14 @@ struct RawEnvironment {
     dependencies_auth: Option<Spanned<RawAuth>>,
     #[serde(default)]
     checks: Vec<Spanned<RawCheck>>,
+    #[serde(default = "default_rounds")]
+    flip_after_rounds: Spanned<usize>,
+    #[serde(default = "default_rounds")]
+    recover_after_rounds: Spanned<usize>,
+}
+
+fn default_rounds() -> Spanned<usize> {
+    Spanned::new(0..0, 2)
 }
 
 #[derive(Deserialize)]
@@ -519,6 +531,8 @@ impl RawConfig {
                 inngest_path: env.inngest_path,
                 dependencies_auth,
                 checks,
+                flip_after_rounds: rounds(at, env.flip_after_rounds)?,
+                recover_after_rounds: rounds(at, env.recover_after_rounds)?,
             });
         }
 
@@ -626,6 +640,18 @@ impl RawConfig {
             environments,
             suites,
         })
+    }
+}
+
+fn rounds(at: &Located<'_>, value: Spanned<usize>) -> Result<usize> {
+    let n = *value.get_ref();
+    if (1..=100).contains(&n) {
+        Ok(n)
+    } else {
+        Err(at.error(
+            value.span(),
+            format!("{n} rounds; expected 1 to 100 consecutive probe rounds"),
+        ))
     }
 }
 

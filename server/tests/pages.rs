@@ -246,3 +246,80 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
     );
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shown_verdict_flips_only_after_two_bad_rounds_in_a_row() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use axum::routing::get;
+    let healthy = Arc::new(AtomicBool::new(true));
+    let flag = Arc::clone(&healthy);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let app = axum::Router::new()
+            .route(
+                "/api/runtime/dependencies",
+                get(|| async {
+                    axum::Json(
+                        serde_json::json!({"status": "ready", "ready": true, "dependencies": {}}),
+                    )
+                }),
+            )
+            .route(
+                "/api/health/ready",
+                get(move || {
+                    let up = flag.load(Ordering::SeqCst);
+                    async move {
+                        if up {
+                            (
+                                axum::http::StatusCode::OK,
+                                axum::Json(serde_json::json!({"status": "ready"})),
+                            )
+                        } else {
+                            (
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                axum::Json(serde_json::json!({"detail": "redis down"})),
+                            )
+                        }
+                    }
+                }),
+            );
+        axum::serve(listener, app).await.unwrap();
+    });
+    let config = format!(
+        "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
+    );
+    let app = TestApp::spawn(&config).await;
+    let probe = || async {
+        client()
+            .post(app.url("/api/status/probe"))
+            .form(&[("environment", "svc")])
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    // The scheduler's first round and ours: both ready.
+    assert_eq!(probe().await["readiness"], "ready");
+    healthy.store(false, Ordering::SeqCst);
+    let once = probe().await;
+    assert_eq!(
+        once["readiness"], "ready",
+        "one bad round does not flip: {once:#}"
+    );
+    assert_eq!(once["latest_round"], serde_json::json!(["not_ready", 1]));
+    let twice = probe().await;
+    assert_eq!(twice["readiness"], "not_ready", "{twice:#}");
+    healthy.store(true, Ordering::SeqCst);
+    assert_eq!(
+        probe().await["readiness"],
+        "not_ready",
+        "recovery needs two good rounds too"
+    );
+    assert_eq!(probe().await["readiness"], "ready");
+    app.stop().await.unwrap();
+}

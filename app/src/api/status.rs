@@ -93,14 +93,33 @@ mod ssr {
             let health = domain::health_formats::parse(&body.to_string(), None).ok()?;
             Some(domain::health_formats::strict_flags(&health))
         });
+        let word = |r: domain::probe::Readiness| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let parse = |w: &str| match w {
+            "ready" => domain::probe::Readiness::Ready,
+            "not_ready" => domain::probe::Readiness::NotReady,
+            _ => domain::probe::Readiness::Unknown,
+        };
+        let rounds: Vec<_> = samples.iter().map(|s| parse(&s.readiness)).collect();
+        let stable = domain::probe::stable_readiness(
+            &rounds,
+            env.flip_after_rounds,
+            env.recover_after_rounds,
+        );
         Ok(EnvironmentStatus {
             summary: summary(env),
-            readiness: report.as_ref().map(|r| {
-                serde_json::to_value(r.readiness)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            }),
+            readiness: stable
+                .map(|(r, _)| word(r))
+                .or_else(|| report.as_ref().map(|r| word(r.readiness))),
+            latest_round: report
+                .as_ref()
+                .map(|r| (word(r.readiness), stable.map_or(1, |(_, run)| run))),
+            flip_after_rounds: env.flip_after_rounds,
+            recover_after_rounds: env.recover_after_rounds,
             checked_at: report.as_ref().map(|r| r.checked_at.clone()),
             probes: report.map(|r| r.probes).unwrap_or_default(),
             streak,

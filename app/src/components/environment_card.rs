@@ -75,6 +75,22 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
     let uptime = status
         .uptime_24h
         .map(|u| format!("{:.1} % ready over 24 h", u * 100.0));
+    // The newest round disagrees with the shown verdict: say so, and how close it is to flipping.
+    let pending_change = status.latest_round.as_ref().and_then(|(latest, run)| {
+        (Some(latest.as_str()) != status.readiness.as_deref()).then(|| {
+            let needed = if latest == "ready" {
+                status.recover_after_rounds
+            } else {
+                status.flip_after_rounds
+            };
+            let word = match latest.as_str() {
+                "ready" => "ready",
+                "not_ready" => "not ready",
+                _ => "unknown",
+            };
+            format!("Latest round: {word} ({run} of {needed} rounds needed to change the verdict).")
+        })
+    });
     let name = env.name.clone();
     let pending = probe.pending();
     let probe_label = format!("Probe {} now", env.name);
@@ -88,6 +104,7 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
                 <span class="verdict-word">{word}</span>
                 <span class="verdict-why">{why}</span>
             </p>
+            {pending_change.map(|note| view! { <p class="pending-change" role="status">{note}</p> })}
             <p class="flags">
                 {flag_badge("REDIS_REQUIRED", status.redis_required)}
                 " "
