@@ -46,27 +46,7 @@ async fn healthy_service() -> String {
         .into_response()
     }
     async fn inngest(headers: HeaderMap) -> Response {
-        let signed = headers
-            .get("x-inngest-signature")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|h| domain::inngest::verify_signature_header(SIGNING_KEY, b"", h));
-        if !signed {
-            return (
-                StatusCode::UNAUTHORIZED,
-                [("x-inngest-sdk-handled", "true")],
-                "{\"message\": \"Unauthorized\"}",
-            )
-                .into_response();
-        }
-        let body = json!({
-            "authentication_succeeded": true, "mode": "cloud", "function_count": 4, "app_id": "caio-prod",
-            "signing_key_hash": domain::inngest::signing_key_hash(SIGNING_KEY),
-            "event_key_hash": domain::inngest::event_key_hash(EVENT_KEY),
-        })
-        .to_string();
-        let signature =
-            domain::inngest::signature_header(SIGNING_KEY, body.as_bytes(), 1_795_966_572);
-        ([("x-inngest-signature", signature)], body).into_response()
+        support::cloud_sdk_answer(&headers, SIGNING_KEY, EVENT_KEY, "caio-prod")
     }
     serve(
         axum::Router::new()

@@ -156,38 +156,15 @@ fn connection_checks_ping_a_real_redis_and_fail_only_when_it_is_required() {
 /// with `x-inngest-sdk-handled: true`; a GET signed with the right key gets the inspection.
 async fn fake_cloud_sdk() -> String {
     use axum::http::{HeaderMap, StatusCode};
-    use axum::response::IntoResponse;
     use axum::routing::get;
 
     async fn serve(headers: HeaderMap) -> axum::response::Response {
-        let signed = headers
-            .get("x-inngest-signature")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|h| domain::inngest::verify_signature_header(SIGNING_KEY, b"", h));
-        if !signed {
-            return (
-                StatusCode::UNAUTHORIZED,
-                [("x-inngest-sdk-handled", "true")],
-                "{\"message\": \"Unauthorized\"}",
-            )
-                .into_response();
-        }
-        let body = json!({
-            "schema_version": "2024-05-24", "authentication_succeeded": true, "mode": "cloud",
-            "function_count": 4, "app_id": "caio-alpha-swarm-production",
-            "signing_key_hash": domain::inngest::signing_key_hash(SIGNING_KEY),
-            "event_key_hash": domain::inngest::event_key_hash("evtkey123"),
-        })
-        .to_string();
-        let sig = domain::inngest::signature_header(SIGNING_KEY, body.as_bytes(), 1_795_966_572);
-        (
-            [
-                ("x-inngest-sdk-handled", "true".to_string()),
-                ("x-inngest-signature", sig),
-            ],
-            body,
+        support::cloud_sdk_answer(
+            &headers,
+            SIGNING_KEY,
+            "evtkey123",
+            "caio-alpha-swarm-production",
         )
-            .into_response()
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
