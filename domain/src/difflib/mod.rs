@@ -88,6 +88,9 @@ struct Matcher<'s> {
     b: &'s [char],
     /// For each `a[i]`: its id in the `b2j` index, or `ABSENT` (not in `b`, or popular).
     a_ids: Vec<u32>,
+    /// The `i` whose `a_ids[i]` is not `ABSENT`, ascending. With autojunk most characters of a
+    /// long text are popular, so scanning only these skips most of `a`.
+    present: Vec<usize>,
     /// `b2j[id]` is `positions[starts[id]..starts[id + 1]]`, ascending.
     starts: Vec<usize>,
     positions: Vec<usize>,
@@ -145,17 +148,24 @@ impl<'s> Matcher<'s> {
             Ok(code) if code < 128 => ascii[code],
             _ => other.get(&c).copied().unwrap_or(ABSENT),
         };
-        let a_ids = a
+        let a_ids: Vec<u32> = a
             .iter()
             .map(|&c| match lookup(c) {
                 id if id != ABSENT && !popular[id as usize] => id,
                 _ => ABSENT,
             })
             .collect();
+        let present: Vec<usize> = a_ids
+            .iter()
+            .enumerate()
+            .filter(|&(_, &id)| id != ABSENT)
+            .map(|(i, _)| i)
+            .collect();
         Self {
             a,
             b,
             a_ids,
+            present,
             starts,
             positions,
             j2len: vec![0; n + 1],
@@ -168,25 +178,38 @@ impl<'s> Matcher<'s> {
     /// CPython's `find_longest_match(alo, ahi, blo, bhi)`.
     fn find_longest_match(&mut self, alo: usize, ahi: usize, blo: usize, bhi: usize) -> Match {
         let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0);
-        for i in alo..ahi {
-            let id = self.a_ids[i];
-            if id != ABSENT {
-                let id = id as usize;
-                let occurrences = &self.positions[self.starts[id]..self.starts[id + 1]];
-                // CPython skips `j < blo` one by one; the positions are sorted.
-                let first = occurrences.partition_point(|&j| j < blo);
-                for &j in &occurrences[first..] {
-                    if j >= bhi {
-                        break;
-                    }
-                    let k = self.j2len[j] + 1;
-                    self.new_j2len[j + 1] = k;
-                    self.new_touched.push(j + 1);
-                    if k > bestsize {
-                        besti = i + 1 - k;
-                        bestj = j + 1 - k;
-                        bestsize = k;
-                    }
+        // CPython walks every i in alo..ahi; a row whose character is absent from the index
+        // leaves j2len empty. Walking only the present rows is the same computation as long as
+        // j2len is emptied whenever a row was skipped.
+        let first = self.present.partition_point(|&i| i < alo);
+        let mut previous: Option<usize> = None;
+        for k in first..self.present.len() {
+            let i = self.present[k];
+            if i >= ahi {
+                break;
+            }
+            if previous.is_some_and(|p| p + 1 != i) {
+                for &t in &self.touched {
+                    self.j2len[t] = 0;
+                }
+                self.touched.clear();
+            }
+            previous = Some(i);
+            let id = self.a_ids[i] as usize;
+            let occurrences = &self.positions[self.starts[id]..self.starts[id + 1]];
+            // CPython skips `j < blo` one by one; the positions are sorted.
+            let from = occurrences.partition_point(|&j| j < blo);
+            for &j in &occurrences[from..] {
+                if j >= bhi {
+                    break;
+                }
+                let k = self.j2len[j] + 1;
+                self.new_j2len[j + 1] = k;
+                self.new_touched.push(j + 1);
+                if k > bestsize {
+                    besti = i + 1 - k;
+                    bestj = j + 1 - k;
+                    bestsize = k;
                 }
             }
             // j2len = newj2len
