@@ -59,10 +59,15 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
                     .iter()
                     .find(|p| p.status == ProbeStatus::Unverified)
             })
-            .map_or_else(
-                || "Every probe answered as it should.".to_string(),
-                |p| p.message.clone(),
-            ),
+            .map(|p| p.message.clone())
+            .or_else(|| {
+                status
+                    .probes
+                    .iter()
+                    .find(|p| p.status == ProbeStatus::Degraded)
+                    .map(|p| format!("Ready, with a warning: {}", p.message))
+            })
+            .unwrap_or_else(|| "Every probe answered as it should.".to_string()),
     };
     let streak = status.streak.as_ref().map(|(verdict, secs)| {
         let word = match verdict.as_str() {

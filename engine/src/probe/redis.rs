@@ -48,6 +48,14 @@ pub(super) async fn probe(file: &EnvFile, timeout: Duration) -> ProbeOutcome {
             format!("{e}. Check the user, password and database index in REDIS_URL."),
         )
         .evidence(evidence),
+        // An optional Redis that does not answer only degrades the service (the reference's own
+        // rule), so it is reported as degraded rather than as "could not measure".
+        Err(e) if !required => ProbeOutcome::new(
+            "redis",
+            ProbeStatus::Degraded,
+            format!("Redis is optional here (REDIS_REQUIRED is not true) and did not answer: {e}."),
+        )
+        .evidence(evidence),
         // Refused, timed out, TLS: nothing was measured.
         Err(e) => ProbeOutcome::new(
             "redis",
