@@ -119,14 +119,7 @@ pub async fn diff_runs(a: i64, b: i64) -> Result<RunDiffView, AppError> {
                 .run_cases(id)
                 .await?
                 .iter()
-                .map(|c| {
-                    CaseView::from_case_json(
-                        &c.case_id,
-                        c.run.as_ref(),
-                        c.judge.as_ref(),
-                        c.error.as_deref(),
-                    )
-                })
+                .map(engine::store::StoredCase::view)
                 .collect();
             Ok::<_, AppError>((ssr::run_info(&state, run), cases))
         }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use reqwest::header::HeaderMap;
 
 use super::{MAX_BODY, Prober};
+use crate::inngest_probe::root_cause;
 
 pub(super) struct Fetched {
     pub status: u16,
@@ -94,12 +95,4 @@ fn describe(shown: &str, prober: &Prober, e: &reqwest::Error) -> String {
     } else {
         format!("the request to {shown} failed: {cause}")
     }
-}
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }

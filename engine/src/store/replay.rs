@@ -81,6 +81,18 @@ pub struct StoredCase {
     pub error: Option<String>,
 }
 
+impl StoredCase {
+    /// The case as the run diff compares it.
+    pub fn view(&self) -> domain::run_diff::CaseView {
+        domain::run_diff::CaseView::from_case_json(
+            &self.case_id,
+            self.run.as_ref(),
+            self.judge.as_ref(),
+            self.error.as_deref(),
+        )
+    }
+}
+
 /// At open: a run still 'running' whose owner process is gone will never finish; mark it
 /// interrupted. Runs owned by a live process (a CLI replay next to the console) are left alone.
 pub(super) fn mark_interrupted(conn: &Connection) -> Result<()> {

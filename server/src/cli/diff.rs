@@ -82,17 +82,7 @@ fn load_run(spec: &str, data_dir: Option<&Path>) -> Result<Vec<CaseView>, String
             ));
         }
         let cases = store.run_cases(id).await.map_err(|e| e.to_string())?;
-        Ok(cases
-            .iter()
-            .map(|c| {
-                CaseView::from_case_json(
-                    &c.case_id,
-                    c.run.as_ref(),
-                    c.judge.as_ref(),
-                    c.error.as_deref(),
-                )
-            })
-            .collect())
+        Ok(cases.iter().map(engine::store::StoredCase::view).collect())
     })
 }
 
