@@ -10,9 +10,11 @@
 //!
 //! The dicts become flat vectors for speed: characters of `b` get dense ids, `b2j` is one
 //! position array sliced per id, and `j2len` is a vector indexed by `j + 1` that is cleared
-//! entry by entry after each row.
+//! entry by entry after each row. The vectors live in a per-thread scratch space reused by
+//! every comparison, and ASCII text is compared byte by byte.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 /// A matching block: `a[a..a + size] == b[b..b + size]`, as CPython's `Match(a, b, size)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,34 +26,40 @@ pub struct Match {
 
 /// `SequenceMatcher(None, a, b).ratio()`: `2 * M / T`, or 1.0 when both are empty.
 pub fn ratio(a: &str, b: &str) -> f64 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    SCRATCH.with_borrow_mut(|scratch| {
+        // ASCII text has one code point per byte: compare the bytes and skip decoding.
+        if a.is_ascii() && b.is_ascii() {
+            return ratio_of(a.as_bytes(), b.as_bytes(), scratch);
+        }
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        ratio_of(&a, &b, scratch)
+    })
+}
+
+fn ratio_of<T: Symbol>(a: &[T], b: &[T], scratch: &mut Scratch) -> f64 {
     let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
-    let matches: usize = matching_blocks(&a, &b).iter().map(|m| m.size).sum();
+    // M is the sum of the block sizes, the same before and after CPython merges adjacent ones.
+    let mut matches = 0;
+    Matcher::new(a, b, scratch).for_each_block(|m| matches += m.size);
     2.0 * matches as f64 / total as f64
 }
 
+/// An element of a compared sequence: a code point, or a byte of ASCII text.
+pub trait Symbol: Copy + Eq + Hash + Into<u32> {}
+impl Symbol for char {}
+impl Symbol for u8 {}
+
 /// `SequenceMatcher(None, a, b).get_matching_blocks()`, ending with the `(len(a), len(b), 0)`
 /// sentinel.
-pub fn matching_blocks(a: &[char], b: &[char]) -> Vec<Match> {
-    let mut matcher = Matcher::new(a, b);
-    let mut queue = vec![(0, a.len(), 0, b.len())];
+pub fn matching_blocks<T: Symbol>(a: &[T], b: &[T]) -> Vec<Match> {
     let mut blocks = Vec::new();
-    while let Some((alo, ahi, blo, bhi)) = queue.pop() {
-        let m = matcher.find_longest_match(alo, ahi, blo, bhi);
-        if m.size > 0 {
-            blocks.push(m);
-            if alo < m.a && blo < m.b {
-                queue.push((alo, m.a, blo, m.b));
-            }
-            if m.a + m.size < ahi && m.b + m.size < bhi {
-                queue.push((m.a + m.size, ahi, m.b + m.size, bhi));
-            }
-        }
-    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        Matcher::new(a, b, scratch).for_each_block(|m| blocks.push(m));
+    });
     blocks.sort_unstable();
     // Collapse adjacent blocks, as CPython does.
     let mut merged = Vec::with_capacity(blocks.len() + 1);
@@ -83,9 +91,17 @@ pub fn matching_blocks(a: &[char], b: &[char]) -> Vec<Match> {
 
 const ABSENT: u32 = u32::MAX;
 
-struct Matcher<'s> {
-    a: &'s [char],
-    b: &'s [char],
+std::thread_local! {
+    /// Buffers reused from one comparison to the next on a thread: judging compares thousands
+    /// of short texts, and allocating these each time cost more than the comparison.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+#[derive(Default)]
+struct Scratch {
+    counts: Vec<usize>,
+    b_ids: Vec<u32>,
+    popular: Vec<bool>,
     /// For each `a[i]`: its id in the `b2j` index, or `ABSENT` (not in `b`, or popular).
     a_ids: Vec<u32>,
     /// The `i` whose `a_ids[i]` is not `ABSENT`, ascending. With autojunk most characters of a
@@ -93,119 +109,159 @@ struct Matcher<'s> {
     present: Vec<usize>,
     /// `b2j[id]` is `positions[starts[id]..starts[id + 1]]`, ascending.
     starts: Vec<usize>,
+    fill: Vec<usize>,
     positions: Vec<usize>,
     /// `j2len[j + 1]`: length of the match ending at `a[i - 1]`, `b[j]` (the previous row).
+    /// All zero between uses.
     j2len: Vec<usize>,
     new_j2len: Vec<usize>,
     touched: Vec<usize>,
     new_touched: Vec<usize>,
+    queue: Vec<(usize, usize, usize, usize)>,
 }
 
-impl<'s> Matcher<'s> {
+struct Matcher<'s, T> {
+    a: &'s [T],
+    b: &'s [T],
+    s: &'s mut Scratch,
+}
+
+impl<'s, T: Symbol> Matcher<'s, T> {
     /// CPython's `__chain_b`, with the autojunk purge of popular characters.
-    fn new(a: &'s [char], b: &'s [char]) -> Self {
-        let mut ascii = [ABSENT; 128];
-        let mut other: HashMap<char, u32> = HashMap::new();
-        let mut counts: Vec<usize> = Vec::new();
-        let mut b_ids = Vec::with_capacity(b.len());
+    fn new(a: &'s [T], b: &'s [T], s: &'s mut Scratch) -> Self {
+        let mut latin1 = [ABSENT; 256];
+        let mut other: HashMap<T, u32> = HashMap::new();
+        s.counts.clear();
+        s.b_ids.clear();
         for &c in b {
-            let slot = match usize::try_from(u32::from(c)) {
-                Ok(code) if code < 128 => &mut ascii[code],
+            let code = c.into() as usize;
+            let slot = match code {
+                0..256 => &mut latin1[code],
                 _ => other.entry(c).or_insert(ABSENT),
             };
             if *slot == ABSENT {
-                *slot = counts.len() as u32;
-                counts.push(0);
+                *slot = s.counts.len() as u32;
+                s.counts.push(0);
             }
-            counts[*slot as usize] += 1;
-            b_ids.push(*slot);
+            s.counts[*slot as usize] += 1;
+            s.b_ids.push(*slot);
         }
         let n = b.len();
-        let popular: Vec<bool> = if n >= 200 {
+        s.popular.clear();
+        if n >= 200 {
             let ntest = n / 100 + 1;
-            counts.iter().map(|&count| count > ntest).collect()
+            s.popular
+                .extend(s.counts.iter().map(|&count| count > ntest));
         } else {
-            vec![false; counts.len()]
-        };
-        let mut starts = Vec::with_capacity(counts.len() + 1);
+            s.popular.resize(s.counts.len(), false);
+        }
+        s.starts.clear();
         let mut next = 0;
-        for (id, &count) in counts.iter().enumerate() {
-            starts.push(next);
-            if !popular[id] {
+        for (id, &count) in s.counts.iter().enumerate() {
+            s.starts.push(next);
+            if !s.popular[id] {
                 next += count;
             }
         }
-        starts.push(next);
-        let mut fill = starts.clone();
-        let mut positions = vec![0; next];
-        for (j, &id) in b_ids.iter().enumerate() {
-            if !popular[id as usize] {
-                positions[fill[id as usize]] = j;
-                fill[id as usize] += 1;
+        s.starts.push(next);
+        s.fill.clone_from(&s.starts);
+        s.positions.clear();
+        s.positions.resize(next, 0);
+        for (j, &id) in s.b_ids.iter().enumerate() {
+            if !s.popular[id as usize] {
+                s.positions[s.fill[id as usize]] = j;
+                s.fill[id as usize] += 1;
             }
         }
-        let lookup = |c: char| match usize::try_from(u32::from(c)) {
-            Ok(code) if code < 128 => ascii[code],
+        let popular = &s.popular;
+        let lookup = |c: T| match c.into() as usize {
+            code @ 0..256 => latin1[code],
             _ => other.get(&c).copied().unwrap_or(ABSENT),
         };
-        let a_ids: Vec<u32> = a
-            .iter()
-            .map(|&c| match lookup(c) {
-                id if id != ABSENT && !popular[id as usize] => id,
-                _ => ABSENT,
-            })
-            .collect();
-        let present: Vec<usize> = a_ids
-            .iter()
-            .enumerate()
-            .filter(|&(_, &id)| id != ABSENT)
-            .map(|(i, _)| i)
-            .collect();
-        Self {
-            a,
-            b,
-            a_ids,
-            present,
-            starts,
-            positions,
-            j2len: vec![0; n + 1],
-            new_j2len: vec![0; n + 1],
-            touched: Vec::new(),
-            new_touched: Vec::new(),
+        s.a_ids.clear();
+        s.a_ids.extend(a.iter().map(|&c| match lookup(c) {
+            id if id != ABSENT && !popular[id as usize] => id,
+            _ => ABSENT,
+        }));
+        s.present.clear();
+        s.present.extend(
+            s.a_ids
+                .iter()
+                .enumerate()
+                .filter(|&(_, &id)| id != ABSENT)
+                .map(|(i, _)| i),
+        );
+        // Only grows; entries are zero between uses, even after a use that unwound.
+        for &t in &s.touched {
+            s.j2len[t] = 0;
         }
+        for &t in &s.new_touched {
+            s.new_j2len[t] = 0;
+        }
+        s.touched.clear();
+        s.new_touched.clear();
+        if s.j2len.len() < n + 1 {
+            s.j2len.resize(n + 1, 0);
+            s.new_j2len.resize(n + 1, 0);
+        }
+        Self { a, b, s }
+    }
+
+    /// CPython's `get_matching_blocks` queue, unsorted and unmerged.
+    fn for_each_block(mut self, mut found: impl FnMut(Match)) {
+        let mut queue = std::mem::take(&mut self.s.queue);
+        queue.clear();
+        queue.push((0, self.a.len(), 0, self.b.len()));
+        while let Some((alo, ahi, blo, bhi)) = queue.pop() {
+            let m = self.find_longest_match(alo, ahi, blo, bhi);
+            if m.size > 0 {
+                found(m);
+                if alo < m.a && blo < m.b {
+                    queue.push((alo, m.a, blo, m.b));
+                }
+                if m.a + m.size < ahi && m.b + m.size < bhi {
+                    queue.push((m.a + m.size, ahi, m.b + m.size, bhi));
+                }
+            }
+        }
+        self.s.queue = queue;
     }
 
     /// CPython's `find_longest_match(alo, ahi, blo, bhi)`.
     fn find_longest_match(&mut self, alo: usize, ahi: usize, blo: usize, bhi: usize) -> Match {
         let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0);
+        let s = &mut *self.s;
         // CPython walks every i in alo..ahi; a row whose character is absent from the index
         // leaves j2len empty. Walking only the present rows is the same computation as long as
         // j2len is emptied whenever a row was skipped.
-        let first = self.present.partition_point(|&i| i < alo);
+        let first = s.present.partition_point(|&i| i < alo);
         let mut previous: Option<usize> = None;
-        for k in first..self.present.len() {
-            let i = self.present[k];
+        for k in first..s.present.len() {
+            let i = s.present[k];
             if i >= ahi {
                 break;
             }
             if previous.is_some_and(|p| p + 1 != i) {
-                for &t in &self.touched {
-                    self.j2len[t] = 0;
+                for &t in &s.touched {
+                    s.j2len[t] = 0;
                 }
-                self.touched.clear();
+                s.touched.clear();
             }
             previous = Some(i);
-            let id = self.a_ids[i] as usize;
-            let occurrences = &self.positions[self.starts[id]..self.starts[id + 1]];
-            // CPython skips `j < blo` one by one; the positions are sorted.
-            let from = occurrences.partition_point(|&j| j < blo);
-            for &j in &occurrences[from..] {
+            let id = s.a_ids[i] as usize;
+            let occurrences = &s.positions[s.starts[id]..s.starts[id + 1]];
+            // CPython skips `j < blo` one by one, and so do we: the lists are short (with
+            // autojunk a kept character occurs at most `len(b) // 100 + 1` times).
+            for &j in occurrences {
+                if j < blo {
+                    continue;
+                }
                 if j >= bhi {
                     break;
                 }
-                let k = self.j2len[j] + 1;
-                self.new_j2len[j + 1] = k;
-                self.new_touched.push(j + 1);
+                let k = s.j2len[j] + 1;
+                s.new_j2len[j + 1] = k;
+                s.new_touched.push(j + 1);
                 if k > bestsize {
                     besti = i + 1 - k;
                     bestj = j + 1 - k;
@@ -213,17 +269,17 @@ impl<'s> Matcher<'s> {
                 }
             }
             // j2len = newj2len
-            for &t in &self.touched {
-                self.j2len[t] = 0;
+            for &t in &s.touched {
+                s.j2len[t] = 0;
             }
-            self.touched.clear();
-            std::mem::swap(&mut self.j2len, &mut self.new_j2len);
-            std::mem::swap(&mut self.touched, &mut self.new_touched);
+            s.touched.clear();
+            std::mem::swap(&mut s.j2len, &mut s.new_j2len);
+            std::mem::swap(&mut s.touched, &mut s.new_touched);
         }
-        for &t in &self.touched {
-            self.j2len[t] = 0;
+        for &t in &s.touched {
+            s.j2len[t] = 0;
         }
-        self.touched.clear();
+        s.touched.clear();
 
         // Extend over equal characters on each side: popular characters are not junk.
         let (a, b) = (self.a, self.b);

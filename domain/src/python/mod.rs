@@ -45,6 +45,11 @@ pub fn py_lower(s: &str) -> String {
 
 /// `"".join(s.split())`: `s` with every Python whitespace character removed.
 pub fn py_remove_spaces(s: &str) -> String {
+    if s.is_ascii() {
+        // Python's ASCII whitespace is `\t\n\x0b\x0c\r\x1c-\x1f` and the space.
+        let kept = s.bytes().filter(|&b| !py_is_space(char::from(b)));
+        return String::from_utf8(kept.collect()).unwrap_or_default();
+    }
     s.chars().filter(|&c| !py_is_space(c)).collect()
 }
 
