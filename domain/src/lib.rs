@@ -12,6 +12,7 @@ pub mod env_file;
 pub mod environment;
 pub mod golden_set;
 pub mod health_formats;
+pub mod history;
 pub mod inngest;
 pub mod judge;
 pub mod parity;

@@ -58,6 +58,24 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// The console's own Redis dependency, reported by `/api/runtime/dependencies`.
     pub redis: Option<ConsoleRedis>,
+    pub retention: Retention,
+}
+
+/// How long readiness history is kept: every raw round for `raw`, hourly rollups (round
+/// counts and latency histograms) for `rollups`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retention {
+    pub raw: Duration,
+    pub rollups: Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            raw: Duration::from_secs(48 * 3_600),
+            rollups: Duration::from_secs(35 * 86_400),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -317,6 +335,10 @@ struct RawServer {
     redis_url: Option<Spanned<RedisUrl>>,
     #[serde(default)]
     redis_required: bool,
+    /// Hours of raw rounds to keep (at least 24, so the 1 h and 24 h windows are exact).
+    history_raw_hours: Option<Spanned<u64>>,
+    /// Days of hourly rollups to keep (at least 30, for the 30 d window).
+    history_days: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -430,6 +452,26 @@ impl RawConfig {
                 })
             }
         };
+
+        let mut retention = Retention::default();
+        if let Some(hours) = self.server.history_raw_hours {
+            if *hours.get_ref() < 24 || *hours.get_ref() > 24 * 366 {
+                return Err(at.error(
+                    hours.span(),
+                    "key `history_raw_hours` in [server] must be between 24 and 8784".into(),
+                ));
+            }
+            retention.raw = Duration::from_secs(hours.into_inner() * 3_600);
+        }
+        if let Some(days) = self.server.history_days {
+            if *days.get_ref() < 30 || *days.get_ref() > 3_660 {
+                return Err(at.error(
+                    days.span(),
+                    "key `history_days` in [server] must be between 30 and 3660".into(),
+                ));
+            }
+            retention.rollups = Duration::from_secs(days.into_inner() * 86_400);
+        }
 
         let mut seen = HashSet::new();
         let mut environments = Vec::with_capacity(self.environments.len());
@@ -636,6 +678,7 @@ impl RawConfig {
                 addr,
                 data_dir,
                 redis,
+                retention,
             },
             environments,
             suites,

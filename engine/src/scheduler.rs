@@ -34,10 +34,32 @@ pub async fn probe_and_store(
     env: &EnvironmentConfig,
 ) -> EnvironmentReport {
     let report = prober.probe(env).await;
-    if let Err(e) = state.store.insert_sample(now_unix(), &report).await {
-        tracing::error!(environment = %env.name, error = %e, "cannot store a probe round");
+    match state.store.insert_sample(now_unix(), &report).await {
+        // Nobody listening is fine.
+        Ok(()) => drop(state.rounds.send(env.name.to_string())),
+        Err(e) => {
+            tracing::error!(environment = %env.name, error = %e, "cannot store a probe round")
+        }
     }
     report
+}
+
+/// How often old history is pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
+
+/// Prunes history past its retention now and then every hour.
+pub fn spawn_pruning(state: &AppState) -> JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let retention = state.config.server.retention;
+            match state.store.prune_history(now_unix(), retention).await {
+                Ok(counts) => tracing::debug!(?counts, "history pruned"),
+                Err(e) => tracing::error!(error = %e, "cannot prune history"),
+            }
+            tokio::time::sleep(PRUNE_EVERY).await;
+        }
+    })
 }
 
 /// Starts one probing loop per configured environment. Abort the handles to stop them.

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use tokio::sync::broadcast;
+
 use crate::config::Config;
 use crate::replay::manager::ReplayManager;
 use crate::store::Store;
@@ -13,6 +15,9 @@ pub struct AppState {
     pub store: Store,
     pub replays: Arc<ReplayManager>,
     pub started: Instant,
+    /// The name of each environment whose probe round was just stored: what live pages
+    /// subscribe to (`/api/events`).
+    pub rounds: broadcast::Sender<String>,
 }
 
 impl AppState {
@@ -22,6 +27,7 @@ impl AppState {
             store,
             replays: Arc::new(ReplayManager::default()),
             started: Instant::now(),
+            rounds: broadcast::channel(256).0,
         }
     }
 }

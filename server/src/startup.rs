@@ -91,7 +91,8 @@ impl Application {
             );
         }
         // Probing runs while the console serves, and stops with it.
-        let probes = engine::scheduler::spawn(&self.state);
+        let mut probes = engine::scheduler::spawn(&self.state);
+        probes.push(engine::scheduler::spawn_pruning(&self.state));
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;

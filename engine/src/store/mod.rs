@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "probe_samples",
         include_str!("../../migrations/0003_probe_samples.sql"),
     ),
+    (
+        4,
+        "history_rollups",
+        include_str!("../../migrations/0004_history_rollups.sql"),
+    ),
 ];
 
 pub fn latest_schema_version() -> i64 {
