@@ -10,6 +10,12 @@ pub enum AppError {
     /// The console cannot do this right now (its database is unusable, for example).
     #[error("{0}")]
     Unavailable(String),
+    /// The thing asked for does not exist (an unknown environment, run or suite).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is wrong (an unknown window, a malformed value).
+    #[error("{0}")]
+    BadRequest(String),
     /// The request reached the console but did not make it back.
     #[error("Could not reach the Greenlight server: {0}")]
     Transport(String),

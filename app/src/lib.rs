@@ -8,6 +8,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod live;
 pub mod model;
 pub mod pages;
 
@@ -18,7 +19,8 @@ use leptos_router::path;
 
 use crate::components::nav::AppHeader;
 use crate::pages::{
-    GoLivePage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage, SettingsPage, StatusPage,
+    EnvironmentPage, GoLivePage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage,
+    SettingsPage, StatusPage,
 };
 
 pub use error::AppError;
@@ -63,6 +65,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=StatusPage/>
+                    <Route path=path!("/environments/:name") view=EnvironmentPage/>
                     <Route path=path!("/replays") view=ReplaysPage/>
                     <Route path=path!("/replays/run/:id") view=ReplayRunPage/>
                     <Route path=path!("/replays/diff") view=ReplayDiffPage/>

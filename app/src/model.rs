@@ -146,4 +146,35 @@ pub struct EnvironmentStatus {
     /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them.
     pub redis_required: Option<bool>,
     pub inngest_required: Option<bool>,
+    /// p95 of the round latency per 15 minutes over the last 24 h, oldest first.
+    pub latency_sparkline: Vec<Option<f64>>,
+    /// Round latency percentiles over the last 24 h.
+    pub latency_24h: Option<domain::history::Percentiles>,
+}
+
+/// The environment page: the card's status plus history, the last failure and parity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentDetail {
+    pub status: EnvironmentStatus,
+    pub window: domain::history::Window,
+    /// One entry per window (1 h, 24 h, 7 d, 30 d).
+    pub stats: Vec<domain::history::WindowStats>,
+    /// The chart of `window`.
+    pub series: Vec<domain::history::HistoryPoint>,
+    pub now_unix: f64,
+    pub last_failure: Option<FailureEvidence>,
+    /// The other configured environments, for the parity selector.
+    pub others: Vec<String>,
+    pub compare: Option<String>,
+    pub parity: Option<domain::parity::ParityReport>,
+    /// Why there is no parity report (no env file, unreadable file).
+    pub parity_error: Option<String>,
+}
+
+/// The newest round that was not ready, with every probe's message and evidence (masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureEvidence {
+    pub secs_ago: f64,
+    pub checked_at: String,
+    pub probes: Vec<domain::probe::ProbeOutcome>,
 }

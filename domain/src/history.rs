@@ -212,6 +212,16 @@ pub struct WindowStats {
     pub from_rollups: bool,
 }
 
+/// One bucket of a history chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    pub start_unix: f64,
+    pub width_secs: f64,
+    pub rounds: RoundCounts,
+    /// p95 of the round latency (the slowest probe of each round) in the bucket.
+    pub latency_p95_ms: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! health checks and the shared application state. No Leptos here, so the CLI can use it alone.
 
 pub mod config;
+pub mod env_files;
 pub mod error;
 pub mod health;
 pub mod inngest_probe;

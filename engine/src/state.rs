@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::config::Config;
 use crate::replay::manager::ReplayManager;
@@ -18,6 +18,9 @@ pub struct AppState {
     /// The name of each environment whose probe round was just stored: what live pages
     /// subscribe to (`/api/events`).
     pub rounds: broadcast::Sender<String>,
+    /// Becomes true when the console begins shutting down: long-lived responses (event
+    /// streams) end so the graceful shutdown does not wait for them.
+    pub stopping: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             replays: Arc::new(ReplayManager::default()),
             started: Instant::now(),
             rounds: broadcast::channel(256).0,
+            stopping: watch::channel(false).0,
         }
     }
 }

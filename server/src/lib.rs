@@ -2,6 +2,7 @@
 //! on port 0 with a temporary data directory.
 
 pub mod cli;
+pub mod events;
 pub mod health_routes;
 pub mod site;
 pub mod startup;

@@ -16,7 +16,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{health_routes, site};
+use crate::{events, health_routes, site};
 
 /// No request to the console carries more than this; larger bodies get 413.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -93,6 +93,11 @@ impl Application {
         // Probing runs while the console serves, and stops with it.
         let mut probes = engine::scheduler::spawn(&self.state);
         probes.push(engine::scheduler::spawn_pruning(&self.state));
+        let stopping = self.state.stopping.clone();
+        let shutdown = async move {
+            shutdown.await;
+            stopping.send_replace(true);
+        };
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;
@@ -119,6 +124,7 @@ fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Rou
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .merge(events::router(state.clone()))
         .merge(health_routes::router(state))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TimeoutLayer::with_status_code(

@@ -23,6 +23,41 @@ pub async fn environment_statuses() -> Result<Vec<EnvironmentStatus>, AppError> 
     Ok(out)
 }
 
+/// One environment's page: status, the four windows, the chart of `window` (1h, 24h, 7d or
+/// 30d), the last failure, and parity against `compare` (another configured environment).
+#[server(prefix = "/api", endpoint = "status/environment")]
+pub async fn environment_detail(
+    environment: String,
+    window: Option<String>,
+    compare: Option<String>,
+) -> Result<crate::model::EnvironmentDetail, AppError> {
+    let state = super::state()?;
+    let env = state
+        .config
+        .environment(&environment)
+        .ok_or_else(|| AppError::NotFound(format!("There is no environment named {environment}.")))?
+        .clone();
+    let window = match window.as_deref().filter(|w| !w.is_empty()) {
+        None => domain::history::Window::Day,
+        Some(w) => domain::history::Window::parse(w).ok_or_else(|| {
+            AppError::BadRequest(format!("Unknown window {w:?}: use 1h, 24h, 7d or 30d."))
+        })?,
+    };
+    let compare = match compare.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(name) => Some(
+            state
+                .config
+                .environment(&name)
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("There is no environment named {name}."))
+                })?
+                .clone(),
+        ),
+    };
+    Ok(ssr::detail(&state, &env, window, compare.as_ref()).await?)
+}
+
 /// Probes one environment now (configured environments only) and stores the round.
 #[server(prefix = "/api", endpoint = "status/probe")]
 pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppError> {
@@ -40,11 +75,73 @@ pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppErro
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use domain::history::{WINDOWS, Window};
     use domain::secret::mask_url_credentials;
     use engine::AppState;
     use engine::config::{EnvironmentConfig, SecretSource};
 
-    use crate::model::{EnvironmentStatus, EnvironmentSummary};
+    use crate::model::{EnvironmentDetail, EnvironmentStatus, EnvironmentSummary, FailureEvidence};
+
+    fn now_unix() -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64()
+    }
+
+    pub(super) async fn detail(
+        state: &AppState,
+        env: &EnvironmentConfig,
+        window: Window,
+        compare: Option<&EnvironmentConfig>,
+    ) -> Result<EnvironmentDetail, engine::Error> {
+        let now = now_unix();
+        let name = env.name.as_str();
+        let retention = state.config.server.retention;
+        let mut stats = Vec::with_capacity(WINDOWS.len());
+        for w in WINDOWS {
+            stats.push(state.store.window_stats(name, w, now, retention).await?);
+        }
+        let series = state
+            .store
+            .history_series(name, window, now, retention, 120)
+            .await?;
+        let last_failure =
+            state
+                .store
+                .last_failure(name)
+                .await?
+                .map(|(unix, report)| FailureEvidence {
+                    secs_ago: (now - unix).max(0.0),
+                    checked_at: report.checked_at,
+                    probes: report.probes,
+                });
+        let (parity, parity_error) = match compare {
+            None => (None, None),
+            Some(other) => match engine::env_files::parity_between(env, other).await {
+                Ok(report) => (Some(report), None),
+                Err(message) => (None, Some(message)),
+            },
+        };
+        Ok(EnvironmentDetail {
+            status: status(state, env).await?,
+            window,
+            stats,
+            series,
+            now_unix: now,
+            last_failure,
+            others: state
+                .config
+                .environments
+                .iter()
+                .filter(|e| e.name != env.name)
+                .map(|e| e.name.to_string())
+                .collect(),
+            compare: compare.map(|c| c.name.to_string()),
+            parity,
+            parity_error,
+        })
+    }
 
     pub(super) fn summary(env: &EnvironmentConfig) -> EnvironmentSummary {
         EnvironmentSummary {
@@ -72,21 +169,24 @@ mod ssr {
         state: &AppState,
         env: &EnvironmentConfig,
     ) -> Result<EnvironmentStatus, engine::Error> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs_f64();
+        let now = now_unix();
         let name = env.name.as_str();
+        let retention = state.config.server.retention;
         let report = state.store.latest_report(name).await?;
+        let day = state
+            .store
+            .window_stats(name, Window::Day, now, retention)
+            .await?;
+        let sparkline = state
+            .store
+            .history_series(name, Window::Day, now, retention, 96)
+            .await?;
         let samples = state.store.samples_since(name, now - 86_400.0).await?;
         let streak = state
             .store
             .streak_start(name)
             .await?
             .map(|(v, since)| (v, (now - since).max(0.0)));
-        let uptime = (!samples.is_empty()).then(|| {
-            samples.iter().filter(|s| s.readiness == "ready").count() as f64 / samples.len() as f64
-        });
         let deployed = report.as_ref().and_then(|r| {
             let deps = r.probes.iter().find(|p| p.probe == "dependencies")?;
             let body = deps.evidence.get("body")?;
@@ -123,13 +223,15 @@ mod ssr {
             checked_at: report.as_ref().map(|r| r.checked_at.clone()),
             probes: report.map(|r| r.probes).unwrap_or_default(),
             streak,
-            uptime_24h: uptime,
+            uptime_24h: day.uptime,
             timeline: samples
                 .into_iter()
                 .map(|s| (now - s.unix, s.readiness))
                 .collect(),
             redis_required: deployed.as_ref().and_then(|d| d.redis_required),
             inngest_required: deployed.as_ref().and_then(|d| d.inngest_required),
+            latency_sparkline: sparkline.iter().map(|p| p.latency_p95_ms).collect(),
+            latency_24h: day.latency.get(engine::store::ROUND).copied(),
         })
     }
 }

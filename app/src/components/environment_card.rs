@@ -2,6 +2,7 @@ use domain::probe::ProbeStatus;
 use leptos::prelude::*;
 
 use crate::api::status::ProbeNow;
+use crate::components::sparkline::Sparkline;
 use crate::components::status_badge::{StatusBadge, Tone};
 use crate::components::timeline::Timeline;
 use crate::model::EnvironmentStatus;
@@ -102,7 +103,7 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
     view! {
         <article class="env-card" aria-labelledby=labelled_by>
             <header class="env-card-head">
-                <h3 id=heading_id>{env.name.clone()}</h3>
+                <h3 id=heading_id><a href=format!("/environments/{}", env.name)>{env.name.clone()}</a></h3>
                 <span class="mode-tag">{env.mode.as_str()}</span>
             </header>
             <p class=class>
@@ -131,6 +132,13 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
                 </ul>
             })}
             {(!status.timeline.is_empty()).then(|| view! { <Timeline points=status.timeline.clone()/> })}
+            {status.latency_24h.map(|p| {
+                let caption = format!(
+                    "Round latency over 24 h: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+                    p.p50, p.p95, p.p99
+                );
+                view! { <Sparkline points=status.latency_sparkline.clone() caption/> }
+            })}
             <dl class="facts">
                 {streak.map(|s| view! { <dt>"Streak"</dt><dd>{s}</dd> })}
                 {uptime.map(|u| view! { <dt>"Uptime"</dt><dd>{u}</dd> })}
@@ -152,6 +160,10 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
             >
                 "Probe now"
             </button>
+            " "
+            <a class="button button-link" href=format!("/environments/{}", env.name)>
+                "History and evidence"
+            </a>
         </article>
     }
 }

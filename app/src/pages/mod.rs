@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod environment;
 mod golive;
 mod not_found;
 mod replay_diff;
@@ -8,6 +9,7 @@ mod replays;
 mod settings;
 mod status;
 
+pub use environment::EnvironmentPage;
 pub use golive::GoLivePage;
 pub use not_found::NotFound;
 pub use replay_diff::ReplayDiffPage;

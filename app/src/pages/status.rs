@@ -15,13 +15,15 @@ pub fn StatusPage() -> impl IntoView {
     let health = Resource::new(|| (), |_| console_health());
     let filter = RwSignal::new(String::new());
     let probe = ServerAction::<ProbeNow>::new();
-    // A finished "Probe now" shows at once; the cards also refresh every 5 s (live updates
-    // without a reload; the scheduler probes in the background).
+    // A finished "Probe now" shows at once; every round the scheduler stores arrives over
+    // /api/events and refreshes the cards that moment. A slow poll keeps "last checked" and
+    // the console's own health fresh.
     Effect::new(move |_| {
         if probe.version().get() > 0 {
             environments.refetch();
         }
     });
+    crate::live::on_probe_round(move |_| environments.refetch());
     #[cfg(feature = "hydrate")]
     {
         let handle = set_interval_with_handle(
@@ -29,7 +31,7 @@ pub fn StatusPage() -> impl IntoView {
                 environments.refetch();
                 health.refetch();
             },
-            std::time::Duration::from_secs(5),
+            std::time::Duration::from_secs(30),
         )
         .ok();
         on_cleanup(move || {

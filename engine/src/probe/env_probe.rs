@@ -5,7 +5,6 @@ use domain::probe::{ProbeOutcome, ProbeStatus};
 use domain::validator::{Severity, validate};
 use serde_json::json;
 
-use super::MAX_BODY;
 use crate::config::EnvironmentConfig;
 
 /// Reads and judges the env file. Returns the parsed file too, for the other probes.
@@ -20,34 +19,16 @@ pub(super) async fn read(env: &EnvironmentConfig) -> (Option<EnvFile>, ProbeOutc
             ),
         );
     };
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let bytes = match tokio::fs::read(path).await {
-        Ok(bytes) if bytes.len() > MAX_BODY => {
+    let name = crate::env_files::display_name(path);
+    let file = match crate::env_files::read(path).await {
+        Ok(file) => file,
+        Err(message) => {
             return (
                 None,
-                ProbeOutcome::new(
-                    "env_file",
-                    ProbeStatus::Unverified,
-                    format!("{name} is larger than 1 MiB; it was not read."),
-                ),
-            );
-        }
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return (
-                None,
-                ProbeOutcome::new(
-                    "env_file",
-                    ProbeStatus::Unverified,
-                    format!("{name} cannot be read: {e}"),
-                ),
+                ProbeOutcome::new("env_file", ProbeStatus::Unverified, message),
             );
         }
     };
-    let file = EnvFile::parse(&String::from_utf8_lossy(&bytes));
     let report = validate(&file, env.mode, None);
     let errors = report
         .findings

@@ -16,7 +16,7 @@ mod replay;
 mod samples;
 
 pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
-pub use samples::SamplePoint;
+pub use samples::{PruneCounts, ROUND, SamplePoint};
 
 pub const DATABASE_FILE: &str = "greenlight.sqlite3";
 

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use domain::history::{LatencyHistogram, RoundCounts, Transition, Window, WindowStats, streaks};
+use domain::history::{
+    HistoryPoint, LatencyHistogram, RoundCounts, Transition, Window, WindowStats, streaks,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -10,15 +12,6 @@ use super::Store;
 use crate::config::Retention;
 use crate::error::{Error, Result};
 use crate::probe::EnvironmentReport;
-
-/// One bucket of a history chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryPoint {
-    pub start_unix: f64,
-    pub width_secs: f64,
-    pub rounds: RoundCounts,
-    pub latency_p95_ms: Option<f64>,
-}
 
 /// What one pruning pass deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
