@@ -79,11 +79,11 @@ fn Detail(detail: EnvironmentDetail, probe: ServerAction<ProbeNow>) -> impl Into
     let selected = stats.iter().find(|s| s.window == window).cloned();
     view! {
         <h1>{name.clone()}</h1>
-        <EnvironmentCard status probe/>
+        {view! { <EnvironmentCard status probe/> }.into_any()}
 
         <section aria-labelledby="windows-heading">
             <h2 id="windows-heading">"Readiness over time"</h2>
-            <WindowTable stats=stats.clone()/>
+            {view! { <WindowTable stats=stats.clone()/> }.into_any()}
             <nav class="window-tabs" aria-label="Chart window">
                 {WINDOWS
                     .into_iter()
@@ -94,8 +94,8 @@ fn Detail(detail: EnvironmentDetail, probe: ServerAction<ProbeNow>) -> impl Into
                     })
                     .collect_view()}
             </nav>
-            <HistoryChart points=series from_unix=now_unix - window.seconds() span_secs=window.seconds()/>
-            {selected.map(|s| view! { <ProbeLatencyTable stats=s/> })}
+            {view! { <HistoryChart points=series from_unix=now_unix - window.seconds() span_secs=window.seconds()/> }.into_any()}
+            {selected.map(|s| view! { <ProbeLatencyTable stats=s/> }.into_any())}
         </section>
 
         <section aria-labelledby="failure-heading">
@@ -130,7 +130,7 @@ fn Detail(detail: EnvironmentDetail, probe: ServerAction<ProbeNow>) -> impl Into
                     .into_any()
             }}
             {parity_error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {parity.map(|report| view! { <ParityView report/> })}
+            {parity.map(|report| view! { <ParityView report/> }.into_any())}
         </section>
     }
 }
