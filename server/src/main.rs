@@ -14,5 +14,6 @@ fn main() -> ExitCode {
         Command::Diff(args) => server::cli::diff::run(args),
         Command::Validate(args) => server::cli::validate::run(args),
         Command::Probe(args) => server::cli::probe::run(args),
+        Command::Parity(args) => server::cli::parity::run(args),
     }
 }

@@ -132,13 +132,46 @@ fn url_credentials(value: &str) -> Option<&str> {
     (!secret_part.is_empty()).then_some(userinfo)
 }
 
-/// 64-bit FNV-1a over the bytes. It exists only to compare two secrets for *equality* without
-/// keeping or showing either; it is not a cryptographic hash and is never displayed, stored or
-/// sent, so its weakness against preimage attacks does not matter here.
-fn fingerprint(value: &str) -> u64 {
-    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    value.bytes().fold(OFFSET_BASIS, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
-    })
+/// SHA-256 of the value: two secrets are compared by their digests, so neither is kept or
+/// shown, and the digest is never displayed, stored or sent either.
+fn fingerprint(value: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(value.as_bytes()).into()
+}
+
+/// The report as text for a terminal: what differs, never a secret value.
+pub fn render_text(report: &ParityReport) -> String {
+    let (a, b) = (&report.a_name, &report.b_name);
+    let mut out = format!("Parity {a} vs {b}: ");
+    if report.is_clean() {
+        out.push_str(
+            "clean (same keys set, no shared credentials, values differ only where expected)\n",
+        );
+        return out;
+    }
+    out.push_str("differences found\n");
+    let mut list = |title: String, keys: &[String]| {
+        if !keys.is_empty() {
+            out.push_str(&format!("\n{title} ({}):\n", keys.len()));
+            for key in keys {
+                out.push_str(&format!("  - {key}\n"));
+            }
+        }
+    };
+    list(
+        "Same secret in both (compared by hash; give each environment its own)".to_string(),
+        &report.shared_credentials,
+    );
+    list(format!("Set in {a} only"), &report.only_in_a);
+    list(format!("Set in {b} only"), &report.only_in_b);
+    if !report.differing_values.is_empty() {
+        out.push_str(&format!(
+            "\nValues that differ where they should not ({}):\n",
+            report.differing_values.len()
+        ));
+        for d in &report.differing_values {
+            out.push_str(&format!("  - {}: {a}={} {b}={}\n", d.key, d.a, d.b));
+        }
+    }
+    out
 }

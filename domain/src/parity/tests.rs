@@ -161,9 +161,29 @@ fn urls_without_a_password_carry_no_credential() {
 }
 
 #[test]
-fn the_fingerprint_is_fnv1a_64() {
-    // Published FNV-1a 64-bit test vectors.
-    assert_eq!(fingerprint(""), 0xcbf2_9ce4_8422_2325);
-    assert_eq!(fingerprint("a"), 0xaf63_dc4c_8601_ec8c);
-    assert_eq!(fingerprint("foobar"), 0x8594_4171_f739_67e8);
+fn the_fingerprint_is_sha256() {
+    let hex = |d: [u8; 32]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    assert_eq!(
+        hex(fingerprint("")),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        hex(fingerprint("abc")),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
+
+#[test]
+fn text_report_names_keys_and_never_values_of_secrets() {
+    let a = EnvFile::parse("API_TOKEN=same-secret-value\nLOG_FORMAT=json\nONLY_A=1\n");
+    let b = EnvFile::parse("API_TOKEN=same-secret-value\nLOG_FORMAT=text\n");
+    let text = render_text(&parity("staging", &a, "production", &b));
+    assert!(text.starts_with("Parity staging vs production: differences found"));
+    assert!(text.contains("  - API_TOKEN\n"));
+    assert!(text.contains("Set in staging only (1):\n  - ONLY_A"));
+    assert!(text.contains("LOG_FORMAT: staging=json production=text"));
+    assert!(!text.contains("same-secret-value"));
+    let plain = EnvFile::parse("LOG_FORMAT=json\n");
+    let clean = render_text(&parity("a", &plain, "b", &plain.clone()));
+    assert!(clean.contains("clean"), "{clean}");
 }

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use engine::{Config, Overrides};
 
 pub mod diff;
+pub mod parity;
 pub mod probe;
 pub mod replay;
 pub mod validate;
@@ -74,6 +75,11 @@ pub enum Command {
     /// (secrets masked). Exit 0 when every selected environment is ready, 1 otherwise, 2 on
     /// bad input.
     Probe(probe::ProbeArgs),
+    /// Compare two env files (or two configured environments' env files): keys set in one
+    /// only, ordinary values that differ where they should not (URLs, ids, namespaces and
+    /// ENVIRONMENT may differ), and secrets that are the same in both — compared by hash,
+    /// never printed. Exit 0 when clean, 1 when anything is flagged, 2 on bad input.
+    Parity(parity::ParityArgs),
 }
 
 #[derive(Debug, Args)]
