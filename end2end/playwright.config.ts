@@ -34,7 +34,16 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+  {
+    // The console's own required Redis (see greenlight.e2e.toml); started first.
+    command: "redis-server --port 6391 --bind 127.0.0.1 --save '' --appendonly no",
+    port: 6391,
+    reuseExistingServer: false,
+    timeout: 10_000,
+    stdout: "ignore",
+  },
+  {
     command: `../target/release/greenlight serve --config ./greenlight.e2e.toml`,
     url: `http://127.0.0.1:${port}/api/health/live`,
     reuseExistingServer: false,
@@ -43,4 +52,5 @@ export default defineConfig({
     stderr: "pipe",
     env: { GREENLIGHT_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: "../target/site", GREENLIGHT_E2E_RUNNER_DELAY: "1.0" },
   },
+  ],
 });

@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo bench -p server --bench replay --locked
+cargo bench -p server --bench probe_round --locked

@@ -71,6 +71,21 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt to
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# --- Python packages for the Inngest SDK test --------------------------------------------
+if [ "$purpose" = test ]; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    log "installing python3-venv"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  if [ ! -x tools/python/bin/python ] || [ tools/python-requirements.txt -nt tools/python/.installed ]; then
+    log "installing inngest-py, fastapi and uvicorn into tools/python (tools/python-requirements.txt)"
+    python3 -m venv tools/python
+    tools/python/bin/pip install --quiet --disable-pip-version-check -r tools/python-requirements.txt
+    touch tools/python/.installed
+  fi
+fi
+
 # --- Browser tests ---------------------------------------------------------------------------
 if [ "$purpose" = test ]; then
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

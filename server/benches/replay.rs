@@ -11,6 +11,8 @@
 //! here are noisy, ratios less so.
 #![allow(clippy::print_stdout)]
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -106,7 +108,7 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
     });
     let parallel = JUDGED as f64 / parallel_elapsed;
     assert_eq!(passed, passed_parallel);
-    let peak_kib = peak_rss_kib();
+    let peak_kib = support::peak_rss_kib();
 
     let reference = Command::new("python3")
         .arg(root.join("scripts/bench/reference_judge.py"))
@@ -185,11 +187,4 @@ fn runner_wall_time() {
             wall / ideal
         );
     }
-}
-
-/// Peak resident set size of this process, from /proc (Linux).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

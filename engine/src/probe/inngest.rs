@@ -55,6 +55,13 @@ pub(super) async fn probe(
                 env.inngest_path
             ),
         ),
+        // We signed with the env file's key and the SDK still refused: it verifies with
+        // another signing key (checked against the real inngest-py SDK).
+        InngestAnswer::CloudUnsigned if key.is_some() => ProbeOutcome::new(
+            "inngest",
+            ProbeStatus::Unhealthy,
+            "The deployed app rejected a check signed with the env file's INNGEST_SIGNING_KEY: it runs with another signing key than the env file says. Put the deployed key in the env file (or redeploy with this one).",
+        ),
         InngestAnswer::CloudUnsigned => ProbeOutcome::new(
             "inngest",
             ProbeStatus::Degraded,
