@@ -101,7 +101,9 @@ std::thread_local! {
 struct Scratch {
     counts: Vec<usize>,
     b_ids: Vec<u32>,
-    popular: Vec<bool>,
+    /// Per id: kept in the index (not popular).
+    kept: Vec<bool>,
+    kept_id: Vec<u32>,
     /// For each `a[i]`: its id in the `b2j` index, or `ABSENT` (not in `b`, or popular).
     a_ids: Vec<u32>,
     /// The `i` whose `a_ids[i]` is not `ABSENT`, ascending. With autojunk most characters of a
@@ -129,10 +131,27 @@ struct Matcher<'s, T> {
 impl<'s, T: Symbol> Matcher<'s, T> {
     /// CPython's `__chain_b`, with the autojunk purge of popular characters.
     fn new(a: &'s [T], b: &'s [T], s: &'s mut Scratch) -> Self {
+        // Each buffer is borrowed on its own so the loops keep their pointers in registers.
+        let Scratch {
+            counts,
+            b_ids,
+            kept,
+            kept_id,
+            a_ids,
+            present,
+            starts,
+            fill,
+            positions,
+            j2len,
+            new_j2len,
+            touched,
+            new_touched,
+            queue: _,
+        } = &mut *s;
         let mut latin1 = [ABSENT; 256];
         let mut other: HashMap<T, u32> = HashMap::new();
-        s.counts.clear();
-        s.b_ids.clear();
+        counts.clear();
+        b_ids.clear();
         for &c in b {
             let code = c.into() as usize;
             let slot = match code {
@@ -140,69 +159,85 @@ impl<'s, T: Symbol> Matcher<'s, T> {
                 _ => other.entry(c).or_insert(ABSENT),
             };
             if *slot == ABSENT {
-                *slot = s.counts.len() as u32;
-                s.counts.push(0);
+                *slot = counts.len() as u32;
+                counts.push(0);
             }
-            s.counts[*slot as usize] += 1;
-            s.b_ids.push(*slot);
+            counts[*slot as usize] += 1;
+            b_ids.push(*slot);
         }
         let n = b.len();
-        s.popular.clear();
-        if n >= 200 {
-            let ntest = n / 100 + 1;
-            s.popular
-                .extend(s.counts.iter().map(|&count| count > ntest));
-        } else {
-            s.popular.resize(s.counts.len(), false);
-        }
-        s.starts.clear();
+        let ids = counts.len();
+        let ntest = n / 100 + 1;
+        kept.clear();
+        kept.extend(counts.iter().map(|&count| !(n >= 200 && count > ntest)));
+        // `b2j`: positions of each kept id, ascending. A popular character's positions go to
+        // a trash slot past the end instead of a branch per character.
+        starts.clear();
         let mut next = 0;
-        for (id, &count) in s.counts.iter().enumerate() {
-            s.starts.push(next);
-            if !s.popular[id] {
-                next += count;
-            }
+        for (&count, &keep) in counts.iter().zip(kept.iter()) {
+            starts.push(next);
+            next += count * usize::from(keep);
         }
-        s.starts.push(next);
-        s.fill.clone_from(&s.starts);
-        s.positions.clear();
-        s.positions.resize(next, 0);
-        for (j, &id) in s.b_ids.iter().enumerate() {
-            if !s.popular[id as usize] {
-                s.positions[s.fill[id as usize]] = j;
-                s.fill[id as usize] += 1;
-            }
-        }
-        let popular = &s.popular;
-        let lookup = |c: T| match c.into() as usize {
-            code @ 0..256 => latin1[code],
-            _ => other.get(&c).copied().unwrap_or(ABSENT),
-        };
-        s.a_ids.clear();
-        s.a_ids.extend(a.iter().map(|&c| match lookup(c) {
-            id if id != ABSENT && !popular[id as usize] => id,
-            _ => ABSENT,
-        }));
-        s.present.clear();
-        s.present.extend(
-            s.a_ids
+        starts.push(next);
+        fill.clear();
+        fill.extend(
+            starts[..ids]
                 .iter()
-                .enumerate()
-                .filter(|&(_, &id)| id != ABSENT)
-                .map(|(i, _)| i),
+                .zip(kept.iter())
+                .map(|(&start, &keep)| if keep { start } else { next }),
         );
+        positions.clear();
+        positions.resize(next + 1, 0);
+        {
+            let (positions, fill, kept) = (&mut positions[..], &mut fill[..], &kept[..]);
+            for (j, &id) in b_ids.iter().enumerate() {
+                let id = id as usize;
+                let at = fill[id];
+                positions[at] = j;
+                fill[id] = at + usize::from(kept[id]);
+            }
+        }
+        positions.truncate(next);
+        // id (ABSENT clamped to `ids`) → the id when kept, else ABSENT.
+        kept_id.clear();
+        kept_id.extend(
+            kept.iter()
+                .enumerate()
+                .map(|(id, &keep)| if keep { id as u32 } else { ABSENT }),
+        );
+        kept_id.push(ABSENT);
+        // a's ids, and the rows that have one, in one pass (`present` compacted by length).
+        a_ids.clear();
+        a_ids.resize(a.len(), ABSENT);
+        present.clear();
+        present.resize(a.len(), 0);
+        let mut len = 0;
+        {
+            let (a_ids, present, kept_id) = (&mut a_ids[..], &mut present[..], &kept_id[..]);
+            for (i, &c) in a.iter().enumerate() {
+                let id = match c.into() as usize {
+                    code @ 0..256 => latin1[code],
+                    _ => other.get(&c).copied().unwrap_or(ABSENT),
+                };
+                let id = kept_id[(id as usize).min(ids)];
+                a_ids[i] = id;
+                present[len] = i;
+                len += usize::from(id != ABSENT);
+            }
+        }
+        present.truncate(len);
         // Only grows; entries are zero between uses, even after a use that unwound.
-        for &t in &s.touched {
-            s.j2len[t] = 0;
+        for &t in touched.iter() {
+            j2len[t] = 0;
         }
-        for &t in &s.new_touched {
-            s.new_j2len[t] = 0;
+        for &t in new_touched.iter() {
+            new_j2len[t] = 0;
         }
-        s.touched.clear();
-        s.new_touched.clear();
-        if s.j2len.len() < n + 1 {
-            s.j2len.resize(n + 1, 0);
-            s.new_j2len.resize(n + 1, 0);
+        touched.clear();
+        new_touched.clear();
+        if j2len.len() < n + 1 {
+            j2len.resize(n + 1, 0);
+            new_j2len.resize(n + 1, 0);
         }
         Self { a, b, s }
     }
@@ -230,26 +265,36 @@ impl<'s, T: Symbol> Matcher<'s, T> {
     /// CPython's `find_longest_match(alo, ahi, blo, bhi)`.
     fn find_longest_match(&mut self, alo: usize, ahi: usize, blo: usize, bhi: usize) -> Match {
         let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0);
-        let s = &mut *self.s;
+        let Scratch {
+            a_ids,
+            present,
+            starts,
+            positions,
+            j2len,
+            new_j2len,
+            touched,
+            new_touched,
+            ..
+        } = &mut *self.s;
+        let (a_ids, starts, positions) = (&a_ids[..], &starts[..], &positions[..]);
         // CPython walks every i in alo..ahi; a row whose character is absent from the index
         // leaves j2len empty. Walking only the present rows is the same computation as long as
         // j2len is emptied whenever a row was skipped.
-        let first = s.present.partition_point(|&i| i < alo);
+        let first = present.partition_point(|&i| i < alo);
         let mut previous: Option<usize> = None;
-        for k in first..s.present.len() {
-            let i = s.present[k];
+        for &i in &present[first..] {
             if i >= ahi {
                 break;
             }
             if previous.is_some_and(|p| p + 1 != i) {
-                for &t in &s.touched {
-                    s.j2len[t] = 0;
+                for &t in touched.iter() {
+                    j2len[t] = 0;
                 }
-                s.touched.clear();
+                touched.clear();
             }
             previous = Some(i);
-            let id = s.a_ids[i] as usize;
-            let occurrences = &s.positions[s.starts[id]..s.starts[id + 1]];
+            let id = a_ids[i] as usize;
+            let occurrences = &positions[starts[id]..starts[id + 1]];
             // CPython skips `j < blo` one by one, and so do we: the lists are short (with
             // autojunk a kept character occurs at most `len(b) // 100 + 1` times).
             for &j in occurrences {
@@ -259,9 +304,9 @@ impl<'s, T: Symbol> Matcher<'s, T> {
                 if j >= bhi {
                     break;
                 }
-                let k = s.j2len[j] + 1;
-                s.new_j2len[j + 1] = k;
-                s.new_touched.push(j + 1);
+                let k = j2len[j] + 1;
+                new_j2len[j + 1] = k;
+                new_touched.push(j + 1);
                 if k > bestsize {
                     besti = i + 1 - k;
                     bestj = j + 1 - k;
@@ -269,17 +314,17 @@ impl<'s, T: Symbol> Matcher<'s, T> {
                 }
             }
             // j2len = newj2len
-            for &t in &s.touched {
-                s.j2len[t] = 0;
+            for &t in touched.iter() {
+                j2len[t] = 0;
             }
-            s.touched.clear();
-            std::mem::swap(&mut s.j2len, &mut s.new_j2len);
-            std::mem::swap(&mut s.touched, &mut s.new_touched);
+            touched.clear();
+            std::mem::swap(j2len, new_j2len);
+            std::mem::swap(touched, new_touched);
         }
-        for &t in &s.touched {
-            s.j2len[t] = 0;
+        for &t in touched.iter() {
+            j2len[t] = 0;
         }
-        s.touched.clear();
+        touched.clear();
 
         // Extend over equal characters on each side: popular characters are not junk.
         let (a, b) = (self.a, self.b);
