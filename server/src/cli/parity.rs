@@ -40,6 +40,7 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 
 /// Exit 0 when clean, 1 when anything differs unexpectedly or a credential is shared, 2 on
 /// bad input.
+#[allow(clippy::print_stdout)] // the report on stdout is this command's output
 pub fn run(args: ParityArgs) -> ExitCode {
     let (a, b) = match (args.env_files.as_slice(), args.env.as_slice()) {
         ([a, b], []) => (

@@ -96,7 +96,7 @@ async fn thirty_days_survive_pruning_as_rollups() {
     let mut k = 0;
     let mut unix = NOW - 30.0 * DAY;
     while unix < NOW {
-        let bad_day = unix >= NOW - 10.0 * DAY && unix < NOW - 9.0 * DAY;
+        let bad_day = (NOW - 10.0 * DAY..NOW - 9.0 * DAY).contains(&unix);
         store
             .insert_sample(unix, &report(!bad_day, 20.0))
             .await
