@@ -11,6 +11,7 @@ pub mod difflib;
 pub mod env_file;
 pub mod environment;
 pub mod golden_set;
+pub mod golive;
 pub mod health_formats;
 pub mod history;
 pub mod inngest;

@@ -1,0 +1,109 @@
+//! The plain-text leadership update, in the shape the reference team sends: a one-line
+//! headline, a "Status:" list, and a "Next action:" line. Built from live facts only.
+
+use serde::{Deserialize, Serialize};
+
+use super::steps::StepId;
+use super::verdict::{Finding, ReplayFact, Verdict};
+
+/// The live facts the update is written from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateFacts {
+    pub staging: String,
+    pub production: String,
+    /// REDIS_REQUIRED and INNGEST_REQUIRED both true, as each deployed service reports them;
+    /// `None` when the service did not say.
+    pub staging_strict: Option<bool>,
+    pub production_strict: Option<bool>,
+    /// Production readiness, dependencies and Inngest together.
+    pub production_endpoints: Finding,
+    pub replay: Option<ReplayFact>,
+    pub min_pass_rate: f64,
+    /// The first step that has not passed (`None` when all have).
+    pub current_step: Option<StepId>,
+    pub verdict: Verdict,
+}
+
+fn strict_words(env: &str, strict: Option<bool>) -> String {
+    match strict {
+        Some(true) => format!("enforced in {env}"),
+        Some(false) => format!("not yet enforced in {env}"),
+        None => format!("not reported by {env}"),
+    }
+}
+
+pub fn leadership_update(f: &UpdateFacts) -> String {
+    let (staging, production) = (&f.staging, &f.production);
+    let headline = match &f.verdict {
+        Verdict::Go => format!(
+            "Go-live readiness for {production}: reviewed and validated. Backend reliability wiring is confirmed and every go-live criterion holds."
+        ),
+        Verdict::NoGo { failing } => format!(
+            "Go-live readiness for {production}: reviewed, not validated ({} criterion{} failing).",
+            failing.len(),
+            if failing.len() == 1 { "" } else { "s" }
+        ),
+        Verdict::Hold { missing } => format!(
+            "Go-live readiness for {production}: reviewed, validation on hold ({} item{} not measured yet).",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        ),
+    };
+    let wiring = match (f.staging_strict, f.production_strict) {
+        (Some(true), Some(true)) => format!(
+            "Backend reliability wiring confirmed: Redis and Inngest are required dependencies in {staging} and {production}."
+        ),
+        (s, p) => format!(
+            "Backend reliability wiring not yet confirmed: strict dependency policy {}; {}.",
+            strict_words(staging, s),
+            strict_words(production, p)
+        ),
+    };
+    let endpoints = match &f.production_endpoints {
+        Finding::Met { evidence } => format!("Production endpoints healthy: {evidence}"),
+        Finding::Failed { problem, .. } => format!("Production endpoints not healthy: {problem}"),
+        Finding::Unmeasured { missing } => {
+            format!("Production endpoints not verified: {missing}")
+        }
+    };
+    let replay = match &f.replay {
+        Some(r) => format!(
+            "Replay harness: {}/{} passed ({:.1} %, minimum {:.1} %), run {}.",
+            r.passed,
+            r.total,
+            r.pass_rate * 100.0,
+            f.min_pass_rate * 100.0,
+            r.run_id
+        ),
+        None => "Replay harness: no run yet.".to_string(),
+    };
+    let gap = match (f.staging_strict, f.current_step) {
+        (Some(true), None) => "Remaining gap: none.".to_string(),
+        (Some(true), Some(step)) => format!(
+            "Remaining gap: step {} of 10, {}.",
+            step.number(),
+            step.guide().title.to_lowercase()
+        ),
+        _ => "Remaining gap: strict dependency policy not yet enforced in staging.".to_string(),
+    };
+    let next = match (f.staging_strict, f.current_step, &f.verdict) {
+        (_, None, Verdict::Go) => format!("Next action: sign off and release to {production}."),
+        (Some(true), _, Verdict::NoGo { failing }) => format!(
+            "Next action: {}",
+            failing.first().map_or(String::new(), |c| match &c.finding {
+                Finding::Failed { action, .. } => action.clone(),
+                _ => String::new(),
+            })
+        ),
+        (Some(true), Some(step), _) => format!(
+            "Next action: complete step {} ({}), then promote to {production}.",
+            step.number(),
+            step.guide().title.to_lowercase()
+        ),
+        (Some(true), None, _) => "Next action: measure what is missing, then decide.".to_string(),
+        _ => format!(
+            "Next action: enable both required flags in {staging}, validate for 24 h, then promote to {production}."
+        ),
+    };
+    format!("{headline}\n\nStatus:\n- {wiring}\n- {endpoints}\n- {replay}\n- {gap}\n\n{next}\n")
+}
