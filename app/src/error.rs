@@ -16,6 +16,12 @@ pub enum AppError {
     /// The request itself is wrong (an unknown window, a malformed value).
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Signed in, but this role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request reached the console but did not make it back.
     #[error("Could not reach the Greenlight server: {0}")]
     Transport(String),

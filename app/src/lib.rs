@@ -11,6 +11,7 @@ pub mod error;
 pub mod live;
 pub mod model;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -19,7 +20,7 @@ use leptos_router::path;
 
 use crate::components::nav::AppHeader;
 use crate::pages::{
-    EnvironmentPage, GoLivePage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage,
+    EnvironmentPage, GoLivePage, LoginPage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage,
     SettingsPage, StatusPage,
 };
 
@@ -48,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    session::provide_caller();
     // Effects run only in the browser, after hydration: mark <body> so tests (and people
     // debugging) can tell a hydrated page from server-rendered HTML.
     #[cfg(feature = "hydrate")]
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=StatusPage/>
+                    <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/environments/:name") view=EnvironmentPage/>
                     <Route path=path!("/replays") view=ReplaysPage/>
                     <Route path=path!("/replays/run/:id") view=ReplayRunPage/>

@@ -178,3 +178,34 @@ pub struct FailureEvidence {
     pub checked_at: String,
     pub probes: Vec<domain::probe::ProbeOutcome>,
 }
+
+/// A personal access token as listed: never its secret or hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub role: domain::auth::Role,
+    pub created_unix: f64,
+    pub revoked_unix: Option<f64>,
+    pub last_used_unix: Option<f64>,
+}
+
+/// A token just created: its text, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub info: TokenInfo,
+    pub token: String,
+}
+
+/// One audit-log record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at_unix: f64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+    pub client: String,
+    pub detail: String,
+}

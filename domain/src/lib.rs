@@ -4,6 +4,7 @@
 //! input ("parse once, at the edge"). Nothing performs I/O, so the same code runs in the
 //! server, the CLI and the browser.
 
+pub mod auth;
 pub mod base_url;
 pub mod conditions;
 pub mod dependency;

@@ -59,6 +59,40 @@ pub struct ServerConfig {
     /// The console's own Redis dependency, reported by `/api/runtime/dependencies`.
     pub redis: Option<ConsoleRedis>,
     pub retention: Retention,
+    pub access: AccessConfig,
+}
+
+/// Sign-in and sessions (`[auth]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessConfig {
+    pub sessions: domain::auth::SessionPolicy,
+    /// Paths served without signing in. A trailing `*` matches any rest of the path.
+    pub public_paths: Vec<String>,
+    /// Mark the session cookie Secure (set when the console is served over HTTPS, e.g. behind
+    /// a TLS-terminating proxy). Requests arriving with `X-Forwarded-Proto: https` get it anyway.
+    pub secure_cookies: bool,
+    /// Failed sign-ins allowed per client per minute before answers become 429.
+    pub sign_in_attempts_per_minute: u32,
+}
+
+impl Default for AccessConfig {
+    fn default() -> Self {
+        Self {
+            sessions: domain::auth::SessionPolicy::default(),
+            public_paths: vec!["/api/health/*".to_string()],
+            secure_cookies: false,
+            sign_in_attempts_per_minute: 10,
+        }
+    }
+}
+
+impl AccessConfig {
+    pub fn is_public(&self, path: &str) -> bool {
+        self.public_paths.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => path == p,
+        })
+    }
 }
 
 /// How long readiness history is kept: every raw round for `raw`, hourly rollups (round
@@ -322,9 +356,22 @@ struct RawConfig {
     #[serde(default)]
     server: RawServer,
     #[serde(default)]
+    auth: RawAccess,
+    #[serde(default)]
     environments: Vec<RawEnvironment>,
     #[serde(default)]
     suites: Vec<RawSuite>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAccess {
+    session_idle_minutes: Option<Spanned<u64>>,
+    session_max_hours: Option<Spanned<u64>>,
+    public_paths: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    secure_cookies: bool,
+    sign_in_attempts_per_minute: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -471,6 +518,54 @@ impl RawConfig {
                 ));
             }
             retention.rollups = Duration::from_secs(days.into_inner() * 86_400);
+        }
+
+        let mut access = AccessConfig {
+            secure_cookies: self.auth.secure_cookies,
+            ..AccessConfig::default()
+        };
+        if let Some(minutes) = self.auth.session_idle_minutes {
+            if !(1..=10_080).contains(minutes.get_ref()) {
+                return Err(at.error(
+                    minutes.span(),
+                    "key `session_idle_minutes` in [auth] must be between 1 and 10080".into(),
+                ));
+            }
+            access.sessions.idle_secs = minutes.into_inner() as f64 * 60.0;
+        }
+        if let Some(hours) = self.auth.session_max_hours {
+            if !(1..=8_784).contains(hours.get_ref()) {
+                return Err(at.error(
+                    hours.span(),
+                    "key `session_max_hours` in [auth] must be between 1 and 8784".into(),
+                ));
+            }
+            access.sessions.absolute_secs = hours.into_inner() as f64 * 3_600.0;
+        }
+        if let Some(paths) = self.auth.public_paths {
+            let mut out = Vec::with_capacity(paths.len());
+            for p in paths {
+                let text = p.get_ref();
+                let star = text.find('*');
+                if !text.starts_with('/') || star.is_some_and(|i| i + 1 != text.len()) {
+                    return Err(at.error(
+                        p.span(),
+                        "each of `public_paths` in [auth] must start with / and may end with one *"
+                            .into(),
+                    ));
+                }
+                out.push(p.into_inner());
+            }
+            access.public_paths = out;
+        }
+        if let Some(n) = self.auth.sign_in_attempts_per_minute {
+            if *n.get_ref() == 0 {
+                return Err(at.error(
+                    n.span(),
+                    "key `sign_in_attempts_per_minute` in [auth] must be at least 1".into(),
+                ));
+            }
+            access.sign_in_attempts_per_minute = n.into_inner();
         }
 
         let mut seen = HashSet::new();
@@ -679,6 +774,7 @@ impl RawConfig {
                 data_dir,
                 redis,
                 retention,
+                access,
             },
             environments,
             suites,

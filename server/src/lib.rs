@@ -1,6 +1,7 @@
 //! The `greenlight` binary as a library, so integration tests can start the real application
 //! on port 0 with a temporary data directory.
 
+pub mod access;
 pub mod cli;
 pub mod events;
 pub mod health_routes;

@@ -15,5 +15,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => server::cli::validate::run(args),
         Command::Probe(args) => server::cli::probe::run(args),
         Command::Parity(args) => server::cli::parity::run(args),
+        Command::Token(args) => server::cli::token::run(args),
     }
 }

@@ -9,13 +9,14 @@ use app::{App, shell};
 use axum::Router;
 use axum::http::StatusCode;
 use engine::{AppState, Config, Store};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::access::{self, Access};
 use crate::{events, health_routes, site};
 
 /// No request to the console carries more than this; larger bodies get 413.
@@ -39,6 +40,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    access: Access,
     site_root: PathBuf,
 }
 
@@ -55,11 +57,13 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
         let state = AppState::new(config, store);
-        let router = router(state.clone(), &site_root, bound);
+        let access = Access::new(state.clone()).await?;
+        let router = router(state.clone(), access.clone(), &site_root, bound);
         Ok(Self {
             listener,
             router,
             state,
+            access,
             site_root,
         })
     }
@@ -70,6 +74,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The first-admin setup code, while no admin token exists.
+    pub fn setup_code(&self) -> Option<String> {
+        self.access.setup_code()
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests and returns.
@@ -90,6 +99,17 @@ impl Application {
                 "the browser bundle was not found: pages will render but not become interactive; build it with `cargo leptos build --release`"
             );
         }
+        if let Some(code) = self.access.setup_code() {
+            tracing::warn!(
+                "No admin token exists yet. Open http://{addr}/setup?code={code} once to create the first admin (the link works once, until an admin exists)"
+            );
+        }
+        if !addr.ip().is_loopback() && !self.state.config.server.access.secure_cookies {
+            tracing::warn!(
+                %addr,
+                "listening on a non-loopback address without TLS: put a TLS-terminating proxy in front (and set secure_cookies = true in [auth]), or tokens and session cookies cross the network in clear text"
+            );
+        }
         // Probing runs while the console serves, and stops with it.
         let mut probes = engine::scheduler::spawn(&self.state);
         probes.push(engine::scheduler::spawn_pruning(&self.state));
@@ -98,9 +118,13 @@ impl Application {
             shutdown.await;
             stopping.send_replace(true);
         };
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         for task in &probes {
             task.abort();
         }
@@ -110,7 +134,12 @@ impl Application {
     }
 }
 
-fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Router {
+fn router(
+    state: AppState,
+    access: Access,
+    site_root: &std::path::Path,
+    addr: SocketAddr,
+) -> Router {
     let options = site::leptos_options(site_root, addr);
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -119,13 +148,26 @@ fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Rou
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                // The signed-in caller and this response's CSP nonce, from the guard.
+                if let Some(parts) = use_context::<axum::http::request::Parts>() {
+                    if let Some(who) = parts.extensions.get::<domain::auth::Principal>() {
+                        provide_context(who.clone());
+                    }
+                    if let Some(nonce) = parts.extensions.get::<access::CspNonce>() {
+                        provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+                    }
+                }
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(events::router(state.clone()))
         .merge(health_routes::router(state))
+        .merge(access::routes(access.clone()))
+        .layer(axum::middleware::from_fn_with_state(access, access::guard))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -78,6 +78,26 @@ fn a_missing_config_file_is_refused_with_exit_2() {
 fn serve_with_no_config_uses_the_example_workspace_logs_json_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let port = support::free_port();
+    // A viewer token made with the CLI before the console starts.
+    let created = Command::new(BIN)
+        .args([
+            "token",
+            "create",
+            "--name",
+            "leadership",
+            "--role",
+            "viewer",
+        ])
+        .env_remove("GREENLIGHT_CONFIG")
+        .env("GREENLIGHT_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let token = String::from_utf8(created.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(token.starts_with("glt_"), "{token}");
     let mut child = Command::new(BIN)
         .args(["--log-format", "json", "serve"])
         .env_remove("GREENLIGHT_CONFIG")
@@ -97,7 +117,17 @@ fn serve_with_no_config_uses_the_example_workspace_logs_json_and_stops_cleanly_o
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(body.contains("alive"), "{body}");
-    let status_page = http_get(port, "/").unwrap();
+    let anonymous = http_get(port, "/").unwrap();
+    assert!(
+        anonymous.starts_with("HTTP/1.0 303") || anonymous.starts_with("HTTP/1.1 303"),
+        "{anonymous}"
+    );
+    assert!(
+        anonymous.to_lowercase().contains("location: /login?next=/"),
+        "{anonymous}"
+    );
+    let status_page =
+        http_get_with(port, "/", &[("Authorization", &format!("Bearer {token}"))]).unwrap();
     assert!(
         status_page.contains("console"),
         "the example environment is listed"
@@ -140,15 +170,35 @@ fn serve_with_no_config_uses_the_example_workspace_logs_json_and_stops_cleanly_o
         assert!(parsed.get("level").is_some(), "{line}");
     }
     assert!(logs.contains("received SIGTERM"), "{logs}");
+    // No admin yet (the CLI made a viewer): the one-time setup link is logged.
+    assert!(
+        logs.contains(&format!("Open http://127.0.0.1:{port}/setup?code=")),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains(&token[17..]),
+        "the token never reaches the log"
+    );
     assert!(logs.contains("Greenlight stopped"), "{logs}");
 }
 
 /// A minimal HTTP/1.0 GET over a socket, so this test needs no async runtime.
 fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    http_get_with(port, path, &[])
+}
+
+fn http_get_with(port: u16, path: &str, headers: &[(&str, &str)]) -> std::io::Result<String> {
     use std::io::Write;
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: localhost\r\n{extra}\r\n"
+    )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     Ok(response)

@@ -3,14 +3,15 @@
 mod support;
 
 use serde_json::Value;
-use support::{RedisServer, TestApp, client};
+use support::{RedisServer, TestApp};
 
 const NO_ENVIRONMENTS: &str = "";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_answers_200_alive() {
     let app = TestApp::spawn(NO_ENVIRONMENTS).await;
-    let response = client()
+    let response = app
+        .client()
         .get(app.url("/api/health/live"))
         .send()
         .await
@@ -24,7 +25,8 @@ async fn live_answers_200_alive() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_answers_200_with_the_database_check_when_the_database_is_usable() {
     let app = TestApp::spawn(NO_ENVIRONMENTS).await;
-    let response = client()
+    let response = app
+        .client()
         .get(app.url("/api/health/ready"))
         .send()
         .await
@@ -43,7 +45,8 @@ async fn ready_answers_503_with_detail_when_the_database_file_is_made_unusable()
     let db = app.state.store.path().to_path_buf();
     std::fs::write(&db, vec![0x42u8; 16 * 1024]).unwrap();
 
-    let response = client()
+    let response = app
+        .client()
         .get(app.url("/api/health/ready"))
         .send()
         .await
@@ -59,7 +62,8 @@ async fn ready_answers_503_with_detail_when_the_database_file_is_made_unusable()
     );
     assert!(detail.contains("not a SQLite database"), "{detail}");
 
-    let deps: Value = client()
+    let deps: Value = app
+        .client()
         .get(app.url("/api/runtime/dependencies"))
         .send()
         .await
@@ -78,7 +82,8 @@ async fn ready_answers_503_with_detail_when_the_database_file_is_made_unusable()
 async fn ready_answers_503_when_the_database_file_is_deleted() {
     let app = TestApp::spawn(NO_ENVIRONMENTS).await;
     std::fs::remove_file(app.state.store.path()).unwrap();
-    let response = client()
+    let response = app
+        .client()
         .get(app.url("/api/health/ready"))
         .send()
         .await
@@ -90,7 +95,8 @@ async fn ready_answers_503_when_the_database_file_is_deleted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dependencies_omit_redis_when_it_is_not_configured() {
     let app = TestApp::spawn(NO_ENVIRONMENTS).await;
-    let deps: Value = client()
+    let deps: Value = app
+        .client()
         .get(app.url("/api/runtime/dependencies"))
         .send()
         .await
@@ -116,7 +122,8 @@ async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stoppe
     );
     let app = TestApp::spawn(&config).await;
 
-    let deps: Value = client()
+    let deps: Value = app
+        .client()
         .get(app.url("/api/runtime/dependencies"))
         .send()
         .await
@@ -136,7 +143,8 @@ async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stoppe
     );
 
     redis.stop();
-    let deps: Value = client()
+    let deps: Value = app
+        .client()
         .get(app.url("/api/runtime/dependencies"))
         .send()
         .await
@@ -149,7 +157,8 @@ async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stoppe
         "{deps}"
     );
     assert_eq!(deps["ready"], true);
-    let ready = client()
+    let ready = app
+        .client()
         .get(app.url("/api/health/ready"))
         .send()
         .await
@@ -167,7 +176,7 @@ async fn a_required_redis_that_stops_makes_the_console_not_ready() {
     );
     let app = TestApp::spawn(&config).await;
     assert_eq!(
-        client()
+        app.client()
             .get(app.url("/api/health/ready"))
             .send()
             .await
@@ -177,7 +186,8 @@ async fn a_required_redis_that_stops_makes_the_console_not_ready() {
     );
 
     redis.stop();
-    let response = client()
+    let response = app
+        .client()
         .get(app.url("/api/health/ready"))
         .send()
         .await

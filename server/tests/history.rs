@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{TestApp, client};
+use support::TestApp;
 
 /// A service answering like the reference: readiness 200, runtime dependencies ready.
 async fn ready_service() -> String {
@@ -32,7 +32,7 @@ async fn ready_service() -> String {
 }
 
 async fn probe(app: &TestApp, env: &str) -> Value {
-    client()
+    app.client()
         .post(app.url("/api/status/probe"))
         .form(&[("environment", env)])
         .send()
@@ -52,7 +52,12 @@ async fn a_stored_round_is_announced_on_the_event_stream_and_shutdown_ends_it() 
     let app = TestApp::spawn(&config).await;
     // The scheduler's first round may already be announced; read until "svc" arrives after
     // our own probe.
-    let mut stream = client().get(app.url("/api/events")).send().await.unwrap();
+    let mut stream = app
+        .client()
+        .get(app.url("/api/events"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stream.status(), 200);
     assert!(
         stream.headers()["content-type"]
@@ -104,7 +109,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
     // Production's service refuses connections: not ready, so it has a last failure.
     probe(&app, "production").await;
 
-    let detail: Value = client()
+    let detail: Value = app
+        .client()
         .post(app.url("/api/status/environment"))
         .form(&[
             ("environment", "staging"),
@@ -160,7 +166,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
         "the secret never leaves the server"
     );
 
-    let production: Value = client()
+    let production: Value = app
+        .client()
         .post(app.url("/api/status/environment"))
         .form(&[("environment", "production")])
         .send()
@@ -191,7 +198,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
             "unknown comparison",
         ),
     ] {
-        let response = client()
+        let response = app
+            .client()
             .post(app.url("/api/status/environment"))
             .form(&form)
             .send()
@@ -205,7 +213,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
         );
     }
 
-    let html = client()
+    let html = app
+        .client()
         .get(app.url("/environments/staging?window=30d&compare=production"))
         .send()
         .await
@@ -224,7 +233,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
         assert!(html.contains(expected), "page shows {expected:?}");
     }
     assert!(!html.contains(shared), "the page never shows the secret");
-    let status_page = client()
+    let status_page = app
+        .client()
         .get(app.url("/"))
         .send()
         .await

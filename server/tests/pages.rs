@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{TestApp, client};
+use support::TestApp;
 
 fn two_environments(dir: &std::path::Path) -> String {
     std::fs::write(
@@ -22,7 +22,7 @@ fn two_environments(dir: &std::path::Path) -> String {
 async fn the_status_page_is_rendered_on_the_server_with_the_configured_environments() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestApp::spawn_with(&two_environments(dir.path()), dir.path()).await;
-    let response = client().get(app.url("/")).send().await.unwrap();
+    let response = app.client().get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("<main"), "landmark present");
@@ -55,7 +55,7 @@ async fn every_navigation_page_renders() {
         ("/go-live", "Go-live"),
         ("/settings", "Settings"),
     ] {
-        let response = client().get(app.url(path)).send().await.unwrap();
+        let response = app.client().get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();
         assert!(
@@ -63,7 +63,8 @@ async fn every_navigation_page_renders() {
             "{path} has its heading"
         );
     }
-    let html = client()
+    let html = app
+        .client()
         .get(app.url("/go-live"))
         .send()
         .await
@@ -75,7 +76,8 @@ async fn every_navigation_page_renders() {
         html.contains("staging → production"),
         "the go-live page pairs staging with production"
     );
-    let html = client()
+    let html = app
+        .client()
         .get(app.url("/settings"))
         .send()
         .await
@@ -96,7 +98,12 @@ async fn every_navigation_page_renders() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_page_answers_404() {
     let app = TestApp::spawn("").await;
-    let response = client().get(app.url("/no-such-page")).send().await.unwrap();
+    let response = app
+        .client()
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));
     app.stop().await.unwrap();
@@ -106,7 +113,8 @@ async fn an_unknown_page_answers_404() {
 async fn the_environments_server_function_has_a_stable_url_and_masks_nothing_secret() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestApp::spawn_with(&two_environments(dir.path()), dir.path()).await;
-    let response = client()
+    let response = app
+        .client()
         .post(app.url("/api/status/environments"))
         .send()
         .await
@@ -138,7 +146,8 @@ async fn the_environments_server_function_has_a_stable_url_and_masks_nothing_sec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_health_server_function_reports_the_database() {
     let app = TestApp::spawn("").await;
-    let body: Value = client()
+    let body: Value = app
+        .client()
         .post(app.url("/api/status/console"))
         .send()
         .await
@@ -198,7 +207,8 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
     let app = TestApp::spawn(&config).await;
-    let probed: Value = client()
+    let probed: Value = app
+        .client()
         .post(app.url("/api/status/probe"))
         .form(&[("environment", "svc")])
         .send()
@@ -212,7 +222,8 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
         probed["redis_required"], true,
         "strict flag as the service reports it"
     );
-    let overview: Value = client()
+    let overview: Value = app
+        .client()
         .post(app.url("/api/status/overview"))
         .send()
         .await
@@ -225,7 +236,8 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
     assert!(!svc["timeline"].as_array().unwrap().is_empty());
     assert_eq!(svc["streak"][0], "ready");
     assert_eq!(svc["uptime_24h"], 1.0);
-    let html = client()
+    let html = app
+        .client()
         .get(app.url("/"))
         .send()
         .await
@@ -234,7 +246,8 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
         .await
         .unwrap();
     assert!(html.contains("Ready for"), "the card shows the streak");
-    let unknown = client()
+    let unknown = app
+        .client()
         .post(app.url("/api/status/probe"))
         .form(&[("environment", "nope")])
         .send()
@@ -293,7 +306,7 @@ async fn the_shown_verdict_flips_only_after_two_bad_rounds_in_a_row() {
     );
     let app = TestApp::spawn(&config).await;
     let probe = || async {
-        client()
+        app.client()
             .post(app.url("/api/status/probe"))
             .form(&[("environment", "svc")])
             .send()

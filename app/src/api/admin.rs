@@ -7,7 +7,8 @@ use crate::model::ConsoleInfo;
 
 #[server(prefix = "/api", endpoint = "admin/console")]
 pub async fn get_console_info() -> Result<ConsoleInfo, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Admin)?;
+    let state = caller.state;
     let store = state.store.info().await?;
     let config = &state.config;
     Ok(ConsoleInfo {
@@ -28,4 +29,109 @@ pub async fn get_console_info() -> Result<ConsoleInfo, AppError> {
             )
         }),
     })
+}
+
+/// The signed-in caller (any role): name and role, for the header and to hide what the role
+/// cannot do.
+#[server(prefix = "/api", endpoint = "auth/whoami")]
+pub async fn whoami() -> Result<domain::auth::Principal, AppError> {
+    // No status change here: the sign-in page asks too, and must still answer 200.
+    use_context::<domain::auth::Principal>()
+        .ok_or_else(|| AppError::Unauthenticated("Nobody is signed in.".into()))
+}
+
+#[cfg(feature = "ssr")]
+fn token_info(row: engine::store::TokenRow) -> crate::model::TokenInfo {
+    crate::model::TokenInfo {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        created_unix: row.created_unix,
+        revoked_unix: row.revoked_unix,
+        last_used_unix: row.last_used_unix,
+    }
+}
+
+#[server(prefix = "/api", endpoint = "admin/tokens")]
+pub async fn list_tokens() -> Result<Vec<crate::model::TokenInfo>, AppError> {
+    let caller = super::authorize(domain::auth::Role::Admin)?;
+    Ok(caller
+        .state
+        .store
+        .list_tokens()
+        .await?
+        .into_iter()
+        .map(token_info)
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "admin/tokens/create")]
+pub async fn create_token(
+    name: String,
+    role: String,
+) -> Result<crate::model::CreatedToken, AppError> {
+    let caller = super::authorize(domain::auth::Role::Admin)?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::BadRequest(
+            "Give the token a name of 1 to 100 characters.".into(),
+        ));
+    }
+    let role: domain::auth::Role = role.parse().map_err(AppError::BadRequest)?;
+    let (row, token) = caller.state.store.create_token(&name, role).await?;
+    caller
+        .audit(
+            "token_created",
+            &row.id,
+            serde_json::json!({ "name": row.name, "role": row.role }),
+        )
+        .await;
+    Ok(crate::model::CreatedToken {
+        info: token_info(row),
+        token,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/tokens/revoke")]
+pub async fn revoke_token(id: String) -> Result<bool, AppError> {
+    let caller = super::authorize(domain::auth::Role::Admin)?;
+    let revoked = caller.state.store.revoke_token(&id).await?;
+    if revoked {
+        caller
+            .audit("token_revoked", &id, serde_json::json!({}))
+            .await;
+    }
+    Ok(revoked)
+}
+
+/// The audit log, newest first, filtered by action and actor (substring).
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_log(
+    action: Option<String>,
+    actor: Option<String>,
+) -> Result<Vec<crate::model::AuditRecord>, AppError> {
+    let caller = super::authorize(domain::auth::Role::Admin)?;
+    let query = engine::store::AuditQuery {
+        action: action.filter(|a| !a.is_empty()),
+        actor: actor.filter(|a| !a.is_empty()),
+        since_unix: None,
+        limit: Some(500),
+    };
+    Ok(caller
+        .state
+        .store
+        .audit_entries(query)
+        .await?
+        .into_iter()
+        .map(|e| crate::model::AuditRecord {
+            id: e.id,
+            at_unix: e.at_unix,
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            outcome: e.outcome,
+            client: e.client,
+            detail: e.detail.to_string(),
+        })
+        .collect())
 }

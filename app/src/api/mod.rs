@@ -5,6 +5,62 @@ pub mod admin;
 pub mod replay;
 pub mod status;
 
+/// The caller of a server function, checked against the role it needs.
+#[cfg(feature = "ssr")]
+pub(crate) struct Caller {
+    pub state: engine::AppState,
+    pub who: domain::auth::Principal,
+}
+
+#[cfg(feature = "ssr")]
+impl Caller {
+    /// Appends to the audit log; a failure to write it is logged, not shown.
+    pub async fn audit(&self, action: &str, target: &str, detail: serde_json::Value) {
+        let actor = format!("token {} ({})", self.who.token_id, self.who.name);
+        if let Err(e) = self
+            .state
+            .store
+            .audit(&actor, action, target, "success", "", detail)
+            .await
+        {
+            tracing::error!(error = %e, action, "cannot append to the audit log");
+        }
+    }
+}
+
+/// Every server function starts here: the signed-in caller (set by the server's guard) must
+/// hold `needed`. Refusals answer 401 / 403.
+#[cfg(feature = "ssr")]
+pub(crate) fn authorize(needed: domain::auth::Role) -> Result<Caller, crate::AppError> {
+    use leptos::prelude::use_context;
+    let set_status = |status: u16| {
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(axum_status(status));
+        }
+    };
+    let Some(who) = use_context::<domain::auth::Principal>() else {
+        set_status(401);
+        return Err(crate::AppError::Unauthenticated("Sign in first.".into()));
+    };
+    if !who.role.allows(needed) {
+        set_status(403);
+        return Err(crate::AppError::Forbidden(format!(
+            "Your role ({}) may not do this; it needs {needed}.",
+            who.role
+        )));
+    }
+    Ok(Caller {
+        state: state()?,
+        who,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn axum_status(code: u16) -> leptos::server_fn::http_export::StatusCode {
+    leptos::server_fn::http_export::StatusCode::from_u16(code)
+        .unwrap_or(leptos::server_fn::http_export::StatusCode::FORBIDDEN)
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) fn state() -> Result<engine::AppState, crate::AppError> {
     leptos::prelude::use_context::<engine::AppState>().ok_or_else(|| {

@@ -10,7 +10,8 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
     use domain::secret::mask_url_credentials;
     use engine::config::RunnerConfig;
 
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     Ok(state
         .config
         .suites
@@ -33,7 +34,8 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
 
 #[server(prefix = "/api", endpoint = "replay/runs")]
 pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     let runs = state.store.list_runs(200).await?;
     Ok(runs.into_iter().map(|r| ssr::run_info(&state, r)).collect())
 }
@@ -41,8 +43,9 @@ pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
 /// Starts a replay of a configured suite. The browser sends only the suite's name.
 #[server(prefix = "/api", endpoint = "replay/start")]
 pub async fn start_replay(suite: String) -> Result<i64, AppError> {
-    let state = super::state()?;
-    state
+    let caller = super::authorize(domain::auth::Role::Engineer)?;
+    let state = caller.state.clone();
+    let run = state
         .replays
         .start(&state.store, &state.config.suites, &suite)
         .await
@@ -52,24 +55,51 @@ pub async fn start_replay(suite: String) -> Result<i64, AppError> {
                 engine::replay::manager::StartError::Store(inner) => AppError::from(inner),
                 other => AppError::Unavailable(other.to_string()),
             }
-        })
+        })?;
+    caller
+        .audit("replay_started", &suite, serde_json::json!({ "run": run }))
+        .await;
+    Ok(run)
 }
 
 #[server(prefix = "/api", endpoint = "replay/cancel")]
 pub async fn cancel_replay(run_id: i64) -> Result<bool, AppError> {
-    let state = super::state()?;
-    Ok(state.replays.cancel(run_id))
+    let caller = super::authorize(domain::auth::Role::Engineer)?;
+    let state = caller.state.clone();
+    let cancelled = state.replays.cancel(run_id);
+    if cancelled {
+        caller
+            .audit(
+                "replay_cancelled",
+                &run_id.to_string(),
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    Ok(cancelled)
 }
 
 #[server(prefix = "/api", endpoint = "replay/baseline")]
 pub async fn set_baseline(run_id: i64) -> Result<bool, AppError> {
-    let state = super::state()?;
-    Ok(state.store.set_baseline(run_id).await?)
+    let caller = super::authorize(domain::auth::Role::Engineer)?;
+    let state = caller.state.clone();
+    let changed = state.store.set_baseline(run_id).await?;
+    if changed {
+        caller
+            .audit(
+                "baseline_changed",
+                &run_id.to_string(),
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    Ok(changed)
 }
 
 #[server(prefix = "/api", endpoint = "replay/run")]
 pub async fn get_run(run_id: i64) -> Result<RunDetail, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     let run = state
         .store
         .run(run_id)
@@ -106,7 +136,8 @@ pub async fn get_run(run_id: i64) -> Result<RunDetail, AppError> {
 pub async fn diff_runs(a: i64, b: i64) -> Result<RunDiffView, AppError> {
     use domain::run_diff::CaseView;
 
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     let load = |id: i64| {
         let state = state.clone();
         async move {

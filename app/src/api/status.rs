@@ -8,14 +8,16 @@ use crate::model::{EnvironmentStatus, EnvironmentSummary};
 
 #[server(prefix = "/api", endpoint = "status/environments")]
 pub async fn list_environments() -> Result<Vec<EnvironmentSummary>, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     Ok(state.config.environments.iter().map(ssr::summary).collect())
 }
 
 /// Every environment with its latest probe round, streak, 24 h uptime and timeline.
 #[server(prefix = "/api", endpoint = "status/overview")]
 pub async fn environment_statuses() -> Result<Vec<EnvironmentStatus>, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     let mut out = Vec::with_capacity(state.config.environments.len());
     for env in &state.config.environments {
         out.push(ssr::status(&state, env).await?);
@@ -31,7 +33,8 @@ pub async fn environment_detail(
     window: Option<String>,
     compare: Option<String>,
 ) -> Result<crate::model::EnvironmentDetail, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     let env = state
         .config
         .environment(&environment)
@@ -61,7 +64,8 @@ pub async fn environment_detail(
 /// Probes one environment now (configured environments only) and stores the round.
 #[server(prefix = "/api", endpoint = "status/probe")]
 pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Operator)?;
+    let state = caller.state.clone();
     let env = state
         .config
         .environment(&environment)
@@ -238,6 +242,7 @@ mod ssr {
 
 #[server(prefix = "/api", endpoint = "status/console")]
 pub async fn console_health() -> Result<RuntimeReport, AppError> {
-    let state = super::state()?;
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
     Ok(engine::health::runtime_report(&state).await)
 }

@@ -39,7 +39,12 @@ fn flag_badge(name: &'static str, value: Option<bool>) -> impl IntoView + use<> 
 
 /// One environment: its verdict first (big words), then why, then the evidence.
 #[component]
-pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>) -> impl IntoView {
+pub fn EnvironmentCard(
+    status: EnvironmentStatus,
+    probe: ServerAction<ProbeNow>,
+    /// Operators and above may probe on demand; others do not see the button.
+    can_probe: bool,
+) -> impl IntoView {
     let env = status.summary.clone();
     let heading_id = format!("env-{}", env.name);
     let labelled_by = heading_id.clone();
@@ -151,16 +156,18 @@ pub fn EnvironmentCard(status: EnvironmentStatus, probe: ServerAction<ProbeNow>)
                 <dt>"Probe interval"</dt>
                 <dd>{format!("every {} s", env.probe_interval_secs)}</dd>
             </dl>
-            <button
-                type="button"
-                class="button button-secondary"
-                aria-label=probe_label
-                disabled=move || pending.get()
-                on:click=move |_| { probe.dispatch(ProbeNow { environment: name.clone() }); }
-            >
-                "Probe now"
-            </button>
-            " "
+            {can_probe.then(|| view! {
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    aria-label=probe_label
+                    disabled=move || pending.get()
+                    on:click=move |_| { probe.dispatch(ProbeNow { environment: name.clone() }); }
+                >
+                    "Probe now"
+                </button>
+                " "
+            })}
             <a class="button button-link" href=format!("/environments/{}", env.name)>
                 "History and evidence"
             </a>

@@ -40,8 +40,9 @@ pub fn EnvironmentPage() -> impl IntoView {
         <p class="crumbs"><a href="/">"Status"</a> " / " {name}</p>
         <Transition fallback=|| view! { <p class="loading">"Loading history…"</p> }>
             {move || Suspend::new(async move {
+                let can_probe = crate::session::may(domain::auth::Role::Operator).await;
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail probe/> }.into_any(),
+                    Ok(detail) => view! { <Detail detail probe can_probe/> }.into_any(),
                     Err(error) => view! { <h1>{name()}</h1> <LoadError error/> }.into_any(),
                 }
             })}
@@ -58,7 +59,11 @@ fn ms(value: Option<f64>) -> String {
 }
 
 #[component]
-fn Detail(detail: EnvironmentDetail, probe: ServerAction<ProbeNow>) -> impl IntoView {
+fn Detail(
+    detail: EnvironmentDetail,
+    probe: ServerAction<ProbeNow>,
+    can_probe: bool,
+) -> impl IntoView {
     let EnvironmentDetail {
         status,
         window,
@@ -79,7 +84,7 @@ fn Detail(detail: EnvironmentDetail, probe: ServerAction<ProbeNow>) -> impl Into
     let selected = stats.iter().find(|s| s.window == window).cloned();
     view! {
         <h1>{name.clone()}</h1>
-        {view! { <EnvironmentCard status probe/> }.into_any()}
+        {view! { <EnvironmentCard status probe can_probe/> }.into_any()}
 
         <section aria-labelledby="windows-heading">
             <h2 id="windows-heading">"Readiness over time"</h2>

@@ -2,6 +2,7 @@
 
 mod environment;
 mod golive;
+mod login;
 mod not_found;
 mod replay_diff;
 mod replay_run;
@@ -11,6 +12,7 @@ mod status;
 
 pub use environment::EnvironmentPage;
 pub use golive::GoLivePage;
+pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use replay_diff::ReplayDiffPage;
 pub use replay_run::ReplayRunPage;

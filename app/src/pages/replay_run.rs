@@ -91,8 +91,9 @@ pub fn ReplayRunPage() -> impl IntoView {
         <p class="crumbs"><a href="/replays">"Replays"</a> " / " {move || format!("Run {}", run_id())}</p>
         <Transition fallback=|| view! { <p class="loading">"Loading the run…"</p> }>
             {move || Suspend::new(async move {
+                let can_act = crate::session::may(domain::auth::Role::Engineer).await;
                 match detail.await {
-                    Ok(d) => view! { <RunView d filter cancel baseline/> }.into_any(),
+                    Ok(d) => view! { <RunView d filter cancel baseline can_act/> }.into_any(),
                     Err(error) => view! { <h1>"Replay run"</h1> <LoadError error/> }.into_any(),
                 }
             })}
@@ -106,6 +107,8 @@ fn RunView(
     filter: RwSignal<Filter>,
     cancel: ServerAction<CancelReplay>,
     baseline: ServerAction<SetBaseline>,
+    /// Engineers may cancel and set baselines.
+    can_act: bool,
 ) -> impl IntoView {
     let run = d.run.clone();
     let id = run.id;
@@ -127,12 +130,12 @@ fn RunView(
         </div>
         <ProgressBar done=run.finished_cases total=run.total_cases label="Replay progress"/>
         <div class="actions">
-            {running.then(|| view! {
+            {(can_act && running).then(|| view! {
                 <button type="button" class="button button-danger" on:click=move |_| { cancel.dispatch(CancelReplay { run_id: id }); }>
                     "Cancel replay"
                 </button>
             })}
-            {(!running && !run.is_baseline && run.status == "completed").then(|| view! {
+            {(can_act && !running && !run.is_baseline && run.status == "completed").then(|| view! {
                 <button type="button" class="button button-secondary" on:click=move |_| { baseline.dispatch(SetBaseline { run_id: id }); }>
                     "Make this run the baseline"
                 </button>

@@ -45,11 +45,12 @@ pub fn ReplaysPage() -> impl IntoView {
         {move || start.value().get().and_then(|r| r.err()).map(|error| view! { <LoadError error/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading suites…"</p> }>
             {move || Suspend::new(async move {
+                let can_run = crate::session::may(domain::auth::Role::Engineer).await;
                 match suites.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No replay suites are configured. Add a [[suites]] table to greenlight.toml."</p>
                     }.into_any(),
-                    Ok(list) => view! { <SuiteTable list start/> }.into_any(),
+                    Ok(list) => view! { <SuiteTable list start can_run/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -70,7 +71,12 @@ pub fn ReplaysPage() -> impl IntoView {
 }
 
 #[component]
-fn SuiteTable(list: Vec<SuiteSummary>, start: ServerAction<StartReplay>) -> impl IntoView {
+fn SuiteTable(
+    list: Vec<SuiteSummary>,
+    start: ServerAction<StartReplay>,
+    /// Engineers and admins may start replays; others see who can.
+    can_run: bool,
+) -> impl IntoView {
     let pending = start.pending();
     view! {
         <div class="table-wrap">
@@ -101,17 +107,24 @@ fn SuiteTable(list: Vec<SuiteSummary>, start: ServerAction<StartReplay>) -> impl
                                     <td>{s.concurrency}</td>
                                     <td>{format!("{} s", s.case_timeout_secs)}</td>
                                     <td>
-                                        <button
-                                            type="button"
-                                            class="button"
-                                            aria-label=label
-                                            disabled=move || pending.get()
-                                            on:click=move |_| {
-                                                start.dispatch(StartReplay { suite: suite.clone() });
+                                        {if can_run {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="button"
+                                                    aria-label=label
+                                                    disabled=move || pending.get()
+                                                    on:click=move |_| {
+                                                        start.dispatch(StartReplay { suite: suite.clone() });
+                                                    }
+                                                >
+                                                    "Run replay"
+                                                </button>
                                             }
-                                        >
-                                            "Run replay"
-                                        </button>
+                                                .into_any()
+                                        } else {
+                                            view! { <span class="hint">"Engineers start replays"</span> }.into_any()
+                                        }}
                                     </td>
                                 </tr>
                             }

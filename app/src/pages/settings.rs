@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::admin::get_console_info;
+use crate::api::admin::{CreateToken, RevokeToken, audit_log, get_console_info, list_tokens};
 use crate::components::load_error::LoadError;
-use crate::model::ConsoleInfo;
+use crate::model::{AuditRecord, ConsoleInfo, TokenInfo};
 
 /// How this console is set up: configuration source, address and storage.
 #[component]
@@ -20,6 +20,185 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Tokens/>
+        <AuditLog/>
+    }
+}
+
+fn when(unix: Option<f64>) -> String {
+    unix.map_or_else(
+        || "—".to_string(),
+        |t| {
+            domain::time::rfc3339_utc(t as i64, 0)
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " ")
+        },
+    )
+}
+
+/// Personal access tokens: create (shown once), list, revoke.
+#[component]
+fn Tokens() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_tokens(),
+    );
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("viewer".to_string());
+    view! {
+        <section aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"Access tokens"</h2>
+            <form class="token-form" on:submit=move |ev| {
+                ev.prevent_default();
+                create.dispatch(CreateToken { name: name.get(), role: role.get() });
+            }>
+                <label for="token-name">"Name"</label>
+                <input id="token-name" bind:value=name required maxlength="100" autocomplete="off"/>
+                <label for="token-role">"Role"</label>
+                <select id="token-role" on:change=move |ev| role.set(event_target_value(&ev)) prop:value=move || role.get()>
+                    <option value="viewer">"viewer: status and reports"</option>
+                    <option value="operator">"operator: + go-live steps and sign-off"</option>
+                    <option value="engineer">"engineer: + replays and baselines"</option>
+                    <option value="admin">"admin: + settings, tokens, audit log"</option>
+                </select>
+                <button type="submit" class="button">"Create token"</button>
+            </form>
+            {move || create.value().get().map(|result| match result {
+                Ok(created) => view! {
+                    <div class="created-token" role="status">
+                        <p>{format!("Token for {} ({}) — copy it now, it is shown only once:", created.info.name, created.info.role)}</p>
+                        <p><code class="token">{created.token}</code></p>
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <LoadError error/> }.into_any(),
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) => view! { <TokenTable list revoke/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TokenTable(list: Vec<TokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    view! {
+        <table class="tokens">
+            <thead>
+                <tr>
+                    <th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Role"</th>
+                    <th scope="col">"Created (UTC)"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|t| {
+                    let id = t.id.clone();
+                    let label = format!("Revoke token {} ({})", t.id, t.name);
+                    view! {
+                        <tr>
+                            <td><code>{t.id.clone()}</code></td>
+                            <td>{t.name.clone()}</td>
+                            <td>{t.role.as_str()}</td>
+                            <td>{when(Some(t.created_unix))}</td>
+                            <td>{when(t.last_used_unix)}</td>
+                            <td>
+                                {match t.revoked_unix {
+                                    Some(at) => view! { <span class="tag tag-bad">{format!("revoked {}", when(Some(at)))}</span> }.into_any(),
+                                    None => view! {
+                                        <button type="button" class="button button-danger" aria-label=label
+                                            on:click=move |_| { revoke.dispatch(RevokeToken { id: id.clone() }); }>
+                                            "Revoke"
+                                        </button>
+                                    }.into_any(),
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+const AUDIT_ACTIONS: [&str; 9] = [
+    "sign_in",
+    "sign_out",
+    "token_created",
+    "token_revoked",
+    "replay_started",
+    "replay_cancelled",
+    "baseline_changed",
+    "golive_step",
+    "golive_signoff",
+];
+
+/// The append-only audit log, filterable, exportable as JSON lines.
+#[component]
+fn AuditLog() -> impl IntoView {
+    let action = RwSignal::new(String::new());
+    let actor = RwSignal::new(String::new());
+    let entries = Resource::new(
+        move || (action.get(), actor.get()),
+        |(action, actor)| audit_log(Some(action), Some(actor)),
+    );
+    view! {
+        <section aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit log"</h2>
+            <div class="filters">
+                <label for="audit-action">"Action"</label>
+                <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
+                    <option value="">"all"</option>
+                    {AUDIT_ACTIONS.into_iter().map(|a| view! { <option value=a>{a.replace('_', " ")}</option> }).collect_view()}
+                </select>
+                <label for="audit-actor">"Actor contains"</label>
+                <input id="audit-actor" type="search" bind:value=actor autocomplete="off"/>
+                <a class="button button-secondary" href="/api/admin/audit.jsonl" download="greenlight-audit.jsonl">"Export as JSON lines"</a>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No matching entries."</p> }.into_any(),
+                        Ok(list) => view! { <AuditTable list/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AuditTable(list: Vec<AuditRecord>) -> impl IntoView {
+    view! {
+        <table class="audit">
+            <thead>
+                <tr>
+                    <th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>
+                    <th scope="col">"Target"</th><th scope="col">"Outcome"</th><th scope="col">"Client"</th><th scope="col">"Detail"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|e| view! {
+                    <tr>
+                        <td>{when(Some(e.at_unix))}</td>
+                        <td>{e.actor}</td>
+                        <td>{e.action.replace('_', " ")}</td>
+                        <td>{e.target}</td>
+                        <td>{e.outcome}</td>
+                        <td>{e.client}</td>
+                        <td><code>{e.detail}</code></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

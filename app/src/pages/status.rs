@@ -68,8 +68,9 @@ pub fn StatusPage() -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading environments…"</p> }>
                 {move || Suspend::new(async move {
+                    let can_probe = crate::session::may(domain::auth::Role::Operator).await;
                     match environments.await {
-                        Ok(list) => view! { <EnvironmentList list filter probe/> }.into_any(),
+                        Ok(list) => view! { <EnvironmentList list filter probe can_probe/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -100,6 +101,7 @@ fn EnvironmentList(
     list: Vec<EnvironmentStatus>,
     filter: RwSignal<String>,
     probe: ServerAction<ProbeNow>,
+    can_probe: bool,
 ) -> impl IntoView {
     let total = list.len();
     let list = StoredValue::new(list);
@@ -130,7 +132,7 @@ fn EnvironmentList(
                 </p>
                 {(count == 0).then(|| view! { <p class="empty">"No environment matches this filter."</p> })}
                 <div class="card-grid">
-                    {shown.into_iter().map(|status| view! { <EnvironmentCard status probe/> }).collect_view()}
+                    {shown.into_iter().map(|status| view! { <EnvironmentCard status probe can_probe/> }).collect_view()}
                 </div>
             }
                 .into_any()

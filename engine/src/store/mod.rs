@@ -15,6 +15,8 @@ use crate::error::{Error, Result};
 mod replay;
 mod samples;
 
+pub mod auth;
+pub use auth::{AuditEntry, AuditQuery, TokenRow};
 pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
 pub use samples::{PruneCounts, ROUND, SamplePoint};
 
@@ -42,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "history_rollups",
         include_str!("../../migrations/0004_history_rollups.sql"),
     ),
+    (5, "auth", include_str!("../../migrations/0005_auth.sql")),
 ];
 
 pub fn latest_schema_version() -> i64 {
@@ -54,6 +57,8 @@ pub struct Store {
     /// The one writer. SQLite allows one writer at a time; serialising writes here avoids
     /// SQLITE_BUSY under load instead of retrying it.
     writer: Arc<Mutex<Connection>>,
+    /// The key of the keyed token hash (`token.key` in the data directory, mode 0600).
+    token_key: Arc<[u8; 32]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +84,11 @@ impl Store {
         configure(&conn).map_err(|e| Error::db("configure connection", e))?;
         migrate(&mut conn)?;
         replay::mark_interrupted(&conn)?;
+        let token_key = auth::load_or_create_key(data_dir)?;
         Ok(Self {
             path,
             writer: Arc::new(Mutex::new(conn)),
+            token_key: Arc::new(token_key),
         })
     }
 

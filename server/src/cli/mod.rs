@@ -11,6 +11,7 @@ pub mod diff;
 pub mod parity;
 pub mod probe;
 pub mod replay;
+pub mod token;
 pub mod validate;
 
 use crate::startup::{Application, shutdown_signal};
@@ -80,6 +81,10 @@ pub enum Command {
     /// ENVIRONMENT may differ), and secrets that are the same in both — compared by hash,
     /// never printed. Exit 0 when clean, 1 when anything is flagged, 2 on bad input.
     Parity(parity::ParityArgs),
+    /// Personal access tokens: `token create --name NAME --role ROLE` prints a token once
+    /// (only its keyed hash is stored), `token list`, `token revoke ID` (its sessions end).
+    /// Roles: viewer, operator, engineer, admin.
+    Token(token::TokenArgs),
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,10 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub data_dir: tempfile::TempDir,
+    /// An admin token created at start; `client()` sends it.
+    pub admin_token: String,
+    /// The first-admin setup code the console logged (created before the admin token).
+    pub setup_code: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -61,18 +65,25 @@ impl TestApp {
             let app = Application::build(config, PathBuf::from("target/site-absent"))
                 .await
                 .expect("app builds");
-            let _ = ready_tx.send((app.port(), app.state().clone()));
+            let _ = ready_tx.send((app.port(), app.state().clone(), app.setup_code()));
             app.run_until_stopped(async move {
                 let _ = rx.await;
             })
             .await
         });
-        let (port, state) = ready_rx.await.expect("app started");
+        let (port, state, setup_code) = ready_rx.await.expect("app started");
         let base = format!("http://127.0.0.1:{port}");
+        let (_, admin_token) = state
+            .store
+            .create_token("test admin", domain::auth::Role::Admin)
+            .await
+            .expect("admin token");
         Self {
             base,
             state,
             data_dir,
+            admin_token,
+            setup_code,
             stop: Some(tx),
             handle: Some(handle),
         }
@@ -81,6 +92,35 @@ impl TestApp {
     pub async fn spawn(config_text: &str) -> Self {
         let dir = std::env::temp_dir();
         Self::spawn_with(config_text, &dir).await
+    }
+
+    /// An HTTP client that signs every request with the admin token.
+    pub fn client(&self) -> reqwest::Client {
+        self.client_with(&self.admin_token)
+    }
+
+    /// An HTTP client that sends `token` as a bearer token.
+    pub fn client_with(&self, token: &str) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// A token of `role`, created directly in the store.
+    pub async fn token(&self, role: domain::auth::Role) -> String {
+        self.state
+            .store
+            .create_token(&format!("test {role}"), role)
+            .await
+            .expect("token")
+            .1
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,483 @@
+//! Who gets in: the sign-in guard in front of every route, sign-in and sign-out, the one-time
+//! setup link for the first admin, the same-origin check, and the security headers.
+
+pub mod limiter;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::auth::{Principal, Role, hex};
+use engine::AppState;
+use serde::Deserialize;
+
+use limiter::SignInLimiter;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "gl_session";
+
+/// Paths every visitor may reach: the sign-in and setup flows and the static bundle.
+const ALWAYS_PUBLIC: [&str; 6] = [
+    "/login",
+    "/api/auth/login",
+    "/setup",
+    "/api/auth/setup",
+    "/pkg/*",
+    "/favicon.ico",
+];
+
+/// This request's CSP nonce: the hydration scripts carry it, the CSP header allows only it.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Cookie,
+    Bearer,
+}
+
+#[derive(Clone)]
+pub struct Access {
+    pub app: AppState,
+    pub limiter: Arc<SignInLimiter>,
+    /// The one-time code of the first-admin setup link, while no admin token exists.
+    pub setup_code: Arc<Mutex<Option<String>>>,
+}
+
+impl Access {
+    pub async fn new(app: AppState) -> Result<Self, engine::Error> {
+        let code = if app.store.has_admin().await? {
+            None
+        } else {
+            Some(hex(&engine::store::auth::random_bytes::<16>()?))
+        };
+        Ok(Self {
+            app,
+            limiter: Arc::default(),
+            setup_code: Arc::new(Mutex::new(code)),
+        })
+    }
+
+    pub fn setup_code(&self) -> Option<String> {
+        self.setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+pub fn routes(access: Access) -> Router {
+    Router::new()
+        .route("/api/auth/login", post(sign_in))
+        .route("/api/auth/logout", post(sign_out))
+        .route("/setup", get(pages::setup_form))
+        .route("/api/auth/setup", post(setup))
+        .route("/api/admin/audit.jsonl", get(audit_export))
+        .with_state(access)
+}
+
+fn matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => path == pattern,
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The browser says the request comes from our own pages: `Sec-Fetch-Site` same-origin (or
+/// none: typed by the user), or an `Origin` whose host is this request's host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host),
+        // No Origin and no Sec-Fetch-Site: not a browser's cross-site request.
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
+async fn principal(
+    access: &Access,
+    headers: &HeaderMap,
+) -> Result<Option<(Principal, Via)>, Response> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        return match access.app.store.authenticate_token(token).await {
+            Ok(Some(p)) => Ok(Some((p, Via::Bearer))),
+            Ok(None) => Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "The bearer token is not valid (unknown, revoked or malformed).",
+            )),
+            Err(e) => Err(problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+        };
+    }
+    let Some(session) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let policy = access.app.config.server.access.sessions;
+    match access
+        .app
+        .store
+        .session_principal(&session, policy, engine::store::auth::now_unix())
+        .await
+    {
+        Ok(found) => Ok(found.map(|p| (p, Via::Cookie))),
+        Err(e) => Err(problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+    }
+}
+
+fn problem(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// In front of every route: resolves the caller, lets public paths through, refuses the rest
+/// (401 for the API, a redirect to sign-in for pages), checks same-origin for state-changing
+/// browser requests, and adds the security headers.
+pub async fn guard(State(access): State<Access>, mut request: Request, next: Next) -> Response {
+    let nonce = engine::store::auth::random_bytes::<16>()
+        .map(|b| hex(&b))
+        .unwrap_or_default();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let path = request.uri().path().to_string();
+    let public = access.app.config.server.access.is_public(&path)
+        || ALWAYS_PUBLIC.iter().any(|p| matches(p, &path));
+    let mut response = match principal(&access, request.headers()).await {
+        Err(response) => response,
+        Ok(Some((who, via))) => {
+            if via == Via::Cookie
+                && is_state_changing(request.method())
+                && !same_origin(request.headers())
+            {
+                problem(
+                    StatusCode::FORBIDDEN,
+                    "Cross-site request refused: state-changing requests must come from Greenlight's own pages.",
+                )
+            } else {
+                request.extensions_mut().insert(who);
+                next.run(request).await
+            }
+        }
+        Ok(None) if public => next.run(request).await,
+        Ok(None) if path.starts_with("/api/") || is_state_changing(request.method()) => problem(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first: send `Authorization: Bearer <token>`, or sign in at /login.",
+        ),
+        Ok(None) => {
+            let target = request
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_string();
+            Redirect::to(&format!("/login?next={}", urlencode(&target))).into_response()
+        }
+    };
+    security_headers(response.headers_mut(), &nonce);
+    response
+}
+
+fn security_headers(headers: &mut HeaderMap, nonce: &str) {
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    for (name, value) in [
+        ("content-security-policy", csp.as_str()),
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: a local path only (never `//host` or a full URL).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn client_of(headers: &HeaderMap, peer: SocketAddr) -> String {
+    let _ = headers;
+    peer.ip().to_string()
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    token: String,
+    next: Option<String>,
+}
+
+async fn sign_in(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let client = client_of(&headers, peer);
+    let store = &access.app.store;
+    let allowed = access.app.config.server.access.sign_in_attempts_per_minute;
+    if !same_origin(&headers) {
+        return problem(StatusCode::FORBIDDEN, "Cross-site sign-in refused.");
+    }
+    if access
+        .limiter
+        .is_blocked(peer.ip(), allowed, Instant::now())
+    {
+        let _ = store
+            .audit(
+                "anonymous",
+                "sign_in",
+                "",
+                "failure",
+                &client,
+                serde_json::json!({"reason": "rate limited"}),
+            )
+            .await;
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "60")],
+            "Too many failed sign-ins from this address; wait a minute and try again.",
+        )
+            .into_response();
+    }
+    match store.authenticate_token(&form.token).await {
+        Ok(Some(who)) => {
+            access.limiter.clear(peer.ip());
+            let session = match store.create_session(&who.token_id).await {
+                Ok(s) => s,
+                Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+            };
+            let _ = store
+                .audit(
+                    &actor(&who),
+                    "sign_in",
+                    "",
+                    "success",
+                    &client,
+                    serde_json::json!({"role": who.role}),
+                )
+                .await;
+            let secure = access.app.config.server.access.secure_cookies
+                || headers
+                    .get("x-forwarded-proto")
+                    .is_some_and(|v| v.as_bytes() == b"https");
+            let max_age = access.app.config.server.access.sessions.absolute_secs as u64;
+            let cookie = format!(
+                "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+                if secure { "; Secure" } else { "" }
+            );
+            let mut response = Redirect::to(&next).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(None) => {
+            access.limiter.record_failure(peer.ip(), Instant::now());
+            let _ = store
+                .audit(
+                    "anonymous",
+                    "sign_in",
+                    "",
+                    "failure",
+                    &client,
+                    serde_json::json!({"reason": "invalid token"}),
+                )
+                .await;
+            Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next))).into_response()
+        }
+        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+pub fn actor(who: &Principal) -> String {
+    format!("token {} ({})", who.token_id, who.name)
+}
+
+async fn sign_out(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
+        let _ = access.app.store.end_session(&session).await;
+        let _ = access
+            .app
+            .store
+            .audit(
+                "session",
+                "sign_out",
+                "",
+                "success",
+                &client_of(&headers, peer),
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    let mut response = Redirect::to("/login?signed_out=1").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    pub code: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    code: String,
+    name: String,
+}
+
+async fn setup(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return problem(StatusCode::FORBIDDEN, "Cross-site setup refused.");
+    }
+    let name = form.name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return pages::setup_error("Give the first admin a name (1 to 100 characters).");
+    }
+    // Take the code: it works once.
+    let valid = {
+        let mut code = access.setup_code.lock().unwrap_or_else(|p| p.into_inner());
+        let ok = code
+            .as_deref()
+            .is_some_and(|c| constant_time_eq(c, &form.code));
+        if ok {
+            *code = None;
+        }
+        ok
+    };
+    if !valid {
+        return pages::setup_error(
+            "This setup link is not valid (already used, or an admin exists). Ask an admin for a token.",
+        );
+    }
+    match access.app.store.create_token(name, Role::Admin).await {
+        Ok((row, token)) => {
+            let _ = access
+                .app
+                .store
+                .audit(
+                    "setup link",
+                    "token_created",
+                    &row.id,
+                    "success",
+                    &client_of(&headers, peer),
+                    serde_json::json!({"name": row.name, "role": row.role}),
+                )
+                .await;
+            pages::setup_done(&token)
+        }
+        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+/// The whole audit log as JSON lines, oldest first (admins only).
+async fn audit_export(State(access): State<Access>, request: Request) -> Response {
+    match request.extensions().get::<Principal>() {
+        Some(who) if who.role.allows(Role::Admin) => {}
+        Some(_) => {
+            return problem(
+                StatusCode::FORBIDDEN,
+                "Only admins may export the audit log.",
+            );
+        }
+        None => return problem(StatusCode::UNAUTHORIZED, "Sign in first."),
+    }
+    let query = engine::store::AuditQuery {
+        limit: Some(100_000),
+        ..Default::default()
+    };
+    match access.app.store.audit_entries(query).await {
+        Ok(entries) => {
+            let mut body = String::new();
+            for entry in entries.iter().rev() {
+                if let Ok(line) = serde_json::to_string(entry) {
+                    body.push_str(&line);
+                    body.push('\n');
+                }
+            }
+            (
+                [
+                    (header::CONTENT_TYPE, "application/x-ndjson"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"greenlight-audit.jsonl\"",
+                    ),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub use pages::SetupQueryParams;
