@@ -4,11 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // Each run gets a fresh data directory: the console creates and migrates its database there.
-const dataDir = mkdtempSync(join(tmpdir(), "greenlight-e2e-"));
+// The config is evaluated in every worker too: they inherit the directory through the
+// environment, so everyone uses the same one (global-setup.ts creates the tokens in it).
+const dataDir =
+  process.env.GREENLIGHT_E2E_DATA_DIR ??
+  (process.env.GREENLIGHT_E2E_DATA_DIR = mkdtempSync(join(tmpdir(), "greenlight-e2e-")));
 const port = 3107;
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

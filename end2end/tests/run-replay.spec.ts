@@ -1,4 +1,9 @@
 import { test, expect } from "@playwright/test";
+import { signIn } from "./auth";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, "engineer");
+});
 
 test("an engineer starts a replay, watches it finish, makes it the baseline and compares", async ({ page }) => {
   await page.goto("/replays");

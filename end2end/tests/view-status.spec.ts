@@ -1,4 +1,9 @@
 import { test, expect } from "@playwright/test";
+import { signIn } from "./auth";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, "admin");
+});
 
 test("an operator opens Status and filters the environments after hydration", async ({ page }) => {
   await page.goto("/");

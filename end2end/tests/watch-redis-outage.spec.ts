@@ -1,4 +1,9 @@
 import { test, expect } from "@playwright/test";
+import { signIn } from "./auth";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, "operator");
+});
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 

@@ -9,6 +9,9 @@ use crate::model::{AuditRecord, ConsoleInfo, TokenInfo};
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| get_console_info());
+    // Token changes show up in the audit log below at once.
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
     view! {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
@@ -20,8 +23,8 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Tokens/>
-        <AuditLog/>
+        <Tokens create revoke/>
+        <AuditLog create revoke/>
     }
 }
 
@@ -40,9 +43,7 @@ fn when(unix: Option<f64>) -> String {
 
 /// Personal access tokens: create (shown once), list, revoke.
 #[component]
-fn Tokens() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
+fn Tokens(create: ServerAction<CreateToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     let tokens = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_tokens(),
@@ -142,12 +143,19 @@ const AUDIT_ACTIONS: [&str; 9] = [
 
 /// The append-only audit log, filterable, exportable as JSON lines.
 #[component]
-fn AuditLog() -> impl IntoView {
+fn AuditLog(create: ServerAction<CreateToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     let action = RwSignal::new(String::new());
     let actor = RwSignal::new(String::new());
     let entries = Resource::new(
-        move || (action.get(), actor.get()),
-        |(action, actor)| audit_log(Some(action), Some(actor)),
+        move || {
+            (
+                action.get(),
+                actor.get(),
+                create.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(action, actor, _, _)| audit_log(Some(action), Some(actor)),
     );
     view! {
         <section aria-labelledby="audit-heading">

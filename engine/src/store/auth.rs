@@ -203,8 +203,10 @@ impl Store {
             if !token.matches(&key[..], &hash) {
                 return Ok(None);
             }
+            // At most one write a minute per token: "last used" needs no finer grain, and a
+            // write per request would make every API call a database write.
             conn.execute(
-                "UPDATE api_tokens SET last_used_unix = ?2 WHERE id = ?1",
+                "UPDATE api_tokens SET last_used_unix = ?2 WHERE id = ?1 AND (last_used_unix IS NULL OR last_used_unix < ?2 - 60)",
                 params![token.id, now_unix()],
             )
             .map_err(|e| Error::db("mark token used", e))?;
@@ -261,8 +263,10 @@ impl Store {
                     .map_err(|e| Error::db("end session", e))?;
                 return Ok(None);
             }
+            // The idle timer moves in steps of up to a minute, so a busy page does not write
+            // on every request.
             conn.execute(
-                "UPDATE sessions SET last_seen_unix = ?2 WHERE key = ?1",
+                "UPDATE sessions SET last_seen_unix = ?2 WHERE key = ?1 AND last_seen_unix < ?2 - 60",
                 params![key, now],
             )
             .map_err(|e| Error::db("touch session", e))?;
@@ -431,40 +435,45 @@ mod tests {
         let (_dir, store) = store().await;
         let (row, _) = store.create_token("op", Role::Operator).await.unwrap();
         let policy = SessionPolicy {
-            idle_secs: 60.0,
+            idle_secs: 120.0,
             absolute_secs: 3_600.0,
         };
         let s = store.create_session(&row.id).await.unwrap();
         let t0 = now_unix();
+        let live = |at: f64| {
+            let (store, s) = (store.clone(), s.clone());
+            async move {
+                store
+                    .session_principal(&s, policy, t0 + at)
+                    .await
+                    .unwrap()
+                    .is_some()
+            }
+        };
+        assert!(live(30.0).await);
+        // The idle timer moves in steps of a minute: refreshed at +90 (not at +30), so still
+        // live at +200, and gone after 120 s more of silence.
+        assert!(live(90.0).await);
+        assert!(live(200.0).await, "refreshed at +90");
+        assert!(!live(400.0).await);
+        assert!(!live(201.0).await, "deleted once expired");
+        // The absolute lifetime ends a session however active it is.
+        let busy = store.create_session(&row.id).await.unwrap();
+        for at in (100..3_600).step_by(100) {
+            assert!(
+                store
+                    .session_principal(&busy, policy, t0 + f64::from(at))
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+        }
         assert!(
             store
-                .session_principal(&s, policy, t0 + 30.0)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        // Idle timer refreshed at +30: still live at +80, dead after 60 s more of silence.
-        assert!(
-            store
-                .session_principal(&s, policy, t0 + 80.0)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            store
-                .session_principal(&s, policy, t0 + 200.0)
+                .session_principal(&busy, policy, t0 + 3_650.0)
                 .await
                 .unwrap()
                 .is_none()
-        );
-        assert!(
-            store
-                .session_principal(&s, policy, t0 + 81.0)
-                .await
-                .unwrap()
-                .is_none(),
-            "deleted once expired"
         );
         let s2 = store.create_session(&row.id).await.unwrap();
         store.end_session(&s2).await.unwrap();

@@ -126,9 +126,12 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             let started = Instant::now();
             check_header(&path)?;
+            // Read-write without CREATE: a deleted file still fails, and unlike a read-only
+            // handle it can take part in the WAL index while the writer checkpoints (read-only
+            // handles then fail now and then with "disk I/O error"). Nothing is written.
             let conn = Connection::open_with_flags(
                 &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|e| Error::db("open for health check", e))?;
             conn.busy_timeout(Duration::from_secs(2))

@@ -1,0 +1,187 @@
+//! The secret scan: an instance seeded with env files holding known secret values, probed
+//! against a real (password-protected) redis-server and a service that checks the dashboard
+//! token; then every page and route is called as an admin. No raw secret may appear in any
+//! response or in any log line (debug level included).
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use support::{RedisServer, TestApp};
+
+const REDIS_PASSWORD: &str = "RedisPass-S3cr3t-111";
+const SIGNING_HEX: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e7";
+const EVENT_KEY: &str = "evt-secret-value-222";
+const DASHBOARD_TOKEN: &str = "dash-secret-value-333-Zq8Lw2Nv";
+const OPENAI: &str = "sk-openai-secret-444";
+const ANTHROPIC: &str = "sk-ant-secret-555";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn service() -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let app = axum::Router::new()
+            .route(
+                "/api/health/ready",
+                get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
+            )
+            .route(
+                "/api/runtime/dependencies",
+                get(|headers: HeaderMap| async move {
+                    if headers.get("x-dashboard-token").map(|v| v.as_bytes()) != Some(DASHBOARD_TOKEN.as_bytes()) {
+                        return (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"detail": "bad token"})));
+                    }
+                    (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
+                        "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}})))
+                }),
+            );
+        axum::serve(listener, app).await.unwrap();
+    });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_raw_secret_reaches_any_response_or_log_line() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+
+    let redis = RedisServer::start_with(&["--requirepass", REDIS_PASSWORD]);
+    let base = service().await;
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["staging", "production"] {
+        std::fs::write(
+            dir.path().join(format!("{env}.env")),
+            format!(
+                "ENVIRONMENT={env}\nLOG_LEVEL=INFO\nOPENAI_API_KEY={OPENAI}\nANTHROPIC_API_KEY={ANTHROPIC}\n\
+                 REDIS_URL=redis://:{REDIS_PASSWORD}@127.0.0.1:{}/0\nREDIS_REQUIRED=true\n\
+                 INNGEST_SIGNING_KEY=signkey-prod-{SIGNING_HEX}\nINNGEST_EVENT_KEY={EVENT_KEY}\n\
+                 DASHBOARD_AUTH_TOKEN={DASHBOARD_TOKEN}\n",
+                redis.port
+            ),
+        )
+        .unwrap();
+    }
+    let config = format!(
+        "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{base}\"\nenv_file = \"staging.env\"\n\
+         probe_interval_secs = 3600\ndependencies_auth = {{ from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n\n\
+         [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{base}\"\nenv_file = \"production.env\"\n\
+         probe_interval_secs = 3600\ndependencies_auth = {{ from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n"
+    );
+    let app = TestApp::spawn_with(&config, dir.path()).await;
+    let client = app.client();
+    let mut bodies = Vec::new();
+    for env in ["staging", "production"] {
+        let r = client
+            .post(app.url("/api/status/probe"))
+            .form(&[("environment", env)])
+            .send()
+            .await
+            .unwrap();
+        let text = r.text().await.unwrap();
+        // The probes really used the secrets: Redis answered with the password, and the
+        // dashboard token was accepted.
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let probe = |name: &str| {
+            json["probes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["probe"] == name)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(probe("redis")["status"], "healthy", "{text}");
+        assert_eq!(probe("dependencies")["status"], "healthy", "{text}");
+        bodies.push((format!("probe {env}"), text));
+    }
+    let posts: &[(&str, &[(&str, &str)])] = &[
+        ("/api/status/environments", &[]),
+        ("/api/status/overview", &[]),
+        (
+            "/api/status/environment",
+            &[("environment", "staging"), ("compare", "production")],
+        ),
+        (
+            "/api/status/environment",
+            &[("environment", "production"), ("window", "30d")],
+        ),
+        ("/api/status/console", &[]),
+        ("/api/replay/suites", &[]),
+        ("/api/replay/runs", &[]),
+        ("/api/admin/console", &[]),
+        ("/api/admin/tokens", &[]),
+        ("/api/admin/audit", &[]),
+        ("/api/auth/whoami", &[]),
+    ];
+    for (path, form) in posts {
+        let r = client.post(app.url(path)).form(form).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        bodies.push((path.to_string(), r.text().await.unwrap()));
+    }
+    for path in [
+        "/",
+        "/environments/staging?compare=production",
+        "/environments/production?window=7d",
+        "/replays",
+        "/go-live",
+        "/settings",
+        "/login",
+        "/api/admin/audit.jsonl",
+        "/api/runtime/dependencies",
+        "/api/health/ready",
+    ] {
+        let r = client.get(app.url(path)).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        bodies.push((path.to_string(), r.text().await.unwrap()));
+    }
+    // The admin token's secret part is a secret too.
+    let admin_secret = app.admin_token.rsplit('_').next().unwrap().to_string();
+    app.stop().await.unwrap();
+
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.lines().count() > 10, "the log was captured");
+    let secrets = [
+        REDIS_PASSWORD,
+        SIGNING_HEX,
+        EVENT_KEY,
+        DASHBOARD_TOKEN,
+        OPENAI,
+        ANTHROPIC,
+    ];
+    let mut leaks = Vec::new();
+    for secret in secrets.iter().copied().chain([admin_secret.as_str()]) {
+        for (what, body) in &bodies {
+            if body.contains(secret) {
+                leaks.push(format!("{secret} in the response of {what}"));
+            }
+        }
+        for line in logs.lines().filter(|l| l.contains(secret)) {
+            leaks.push(format!("{secret} in the log: {line}"));
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+    // The scan is real: the pages did show the environments, masked.
+    let all: String = bodies.iter().map(|(_, b)| b.as_str()).collect();
+    assert!(all.contains("INNGEST_SIGNING_KEY") && all.contains("DASHBOARD_AUTH_TOKEN"));
+}
