@@ -117,6 +117,26 @@ fn serve_with_no_config_uses_the_example_workspace_logs_json_and_stops_cleanly_o
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(body.contains("alive"), "{body}");
+    // Tokens made with the CLI while the console serves work at once (tests/health.rs checks the
+    // console stays ready meanwhile).
+    for k in 0..3 {
+        let ready = http_get(port, "/api/health/ready").unwrap();
+        assert!(ready.contains(" 200 "), "{ready}");
+        let created = Command::new(BIN)
+            .args([
+                "token",
+                "create",
+                "--name",
+                &format!("ci {k}"),
+                "--role",
+                "engineer",
+            ])
+            .env_remove("GREENLIGHT_CONFIG")
+            .env("GREENLIGHT_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert!(created.status.success(), "{created:?}");
+    }
     let anonymous = http_get(port, "/").unwrap();
     assert!(
         anonymous.starts_with("HTTP/1.0 303") || anonymous.starts_with("HTTP/1.1 303"),

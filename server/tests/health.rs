@@ -286,3 +286,53 @@ async fn a_rediss_url_does_a_real_tls_handshake_and_refuses_an_untrusted_certifi
         "the self-signed certificate is refused: {message}"
     );
 }
+
+/// Another process (the CLI creating tokens) writing the same database while the console
+/// serves must not break the console's own database check. The check once read the file's
+/// header through a fresh descriptor; closing it dropped this process's SQLite locks, the CLI
+/// then took the WAL over, and /api/health/ready answered 503 "disk I/O error" from then on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_stays_ready_while_the_cli_writes_its_database() {
+    let config = "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
+    let app = TestApp::spawn(config).await;
+    let client = app.client();
+    let ready = || async {
+        client
+            .get(app.url("/api/health/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(ready().await, 200);
+    for k in 0..4 {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+            .args([
+                "token",
+                "create",
+                "--name",
+                &format!("ci {k}"),
+                "--role",
+                "viewer",
+            ])
+            .arg("--data-dir")
+            .arg(app.data_dir.path())
+            .env_remove("GREENLIGHT_CONFIG")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(ready().await, 200);
+    }
+    for round in 0..20 {
+        // Each probe round is a write by the console.
+        client
+            .post(app.url("/api/status/probe"))
+            .form(&[("environment", "svc")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ready().await, 200, "round {round}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.stop().await.unwrap();
+}

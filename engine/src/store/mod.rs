@@ -59,6 +59,8 @@ pub struct Store {
     writer: Arc<Mutex<Connection>>,
     /// The key of the keyed token hash (`token.key` in the data directory, mode 0600).
     token_key: Arc<[u8; 32]>,
+    /// Kept open for the health check's header reads (see `check_header`).
+    header_file: Arc<std::fs::File>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +87,10 @@ impl Store {
         migrate(&mut conn)?;
         replay::mark_interrupted(&conn)?;
         let token_key = auth::load_or_create_key(data_dir)?;
+        let header_file = std::fs::File::open(&path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         Ok(Self {
+            header_file: Arc::new(header_file),
             path,
             writer: Arc::new(Mutex::new(conn)),
             token_key: Arc::new(token_key),
@@ -123,9 +128,10 @@ impl Store {
     /// file that was deleted or replaced underneath it, and hide the problem.
     pub async fn check_usable(&self) -> Result<Duration> {
         let path = self.path.clone();
+        let file = Arc::clone(&self.header_file);
         tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            check_header(&path)?;
+            check_header(&path, &file)?;
             // Read-write without CREATE: a deleted file still fails, and unlike a read-only
             // handle it can take part in the WAL index while the writer checkpoints (read-only
             // handles then fail now and then with "disk I/O error"). Nothing is written.
@@ -182,17 +188,33 @@ impl Store {
 /// serve page 1 from the `-wal` file and not notice that the main file was overwritten.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-fn check_header(path: &Path) -> Result<()> {
-    use std::io::Read;
+/// Checks the file at `path` is still the one opened and still starts with the SQLite magic.
+///
+/// The header is read through `file`, a handle kept open since `Store::open`: opening and
+/// closing another descriptor on the database file would drop every POSIX lock this process
+/// holds on it (closing any descriptor of a file releases the process's locks), and another
+/// process (the CLI creating a token) could then take over the WAL and leave this one
+/// reading garbage.
+fn check_header(path: &Path, file: &std::fs::File) -> Result<()> {
+    let cannot_read = |e| {
+        Error::io(
+            format!("database file {} cannot be read", path.display()),
+            e,
+        )
+    };
+    let at_path = std::fs::metadata(path).map_err(cannot_read)?;
+    let opened = file.metadata().map_err(cannot_read)?;
+    if !same_file(&at_path, &opened) {
+        return Err(Error::DatabaseState {
+            context: "health check".into(),
+            message: format!(
+                "{} was replaced by another file while the console runs",
+                path.display()
+            ),
+        });
+    }
     let mut header = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut header))
-        .map_err(|e| {
-            Error::io(
-                format!("database file {} cannot be read", path.display()),
-                e,
-            )
-        })?;
+    read_at(file, &mut header).map_err(cannot_read)?;
     if &header != SQLITE_MAGIC {
         return Err(Error::DatabaseState {
             context: "health check".into(),
@@ -203,6 +225,31 @@ fn check_header(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, 0)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = file;
+    f.seek(SeekFrom::Start(0))?;
+    f.read_exact(buf)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
