@@ -5,7 +5,7 @@ test.beforeEach(async ({ page }) => {
   await signIn(page, "admin");
 });
 
-test("an operator opens Status and filters the environments after hydration", async ({ page }) => {
+test("an admin opens Status and filters the environments after hydration", async ({ page }) => {
   await page.goto("/");
 
   // Server-rendered first: the page is usable before the wasm arrives.
