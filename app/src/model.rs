@@ -180,15 +180,7 @@ pub struct FailureEvidence {
 }
 
 /// A personal access token as listed: never its secret or hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TokenInfo {
-    pub id: String,
-    pub name: String,
-    pub role: domain::auth::Role,
-    pub created_unix: f64,
-    pub revoked_unix: Option<f64>,
-    pub last_used_unix: Option<f64>,
-}
+pub type TokenInfo = domain::auth::TokenRecord;
 
 /// A token just created: its text, shown once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

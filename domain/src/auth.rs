@@ -175,6 +175,17 @@ impl SessionPolicy {
     }
 }
 
+/// A token as listed: never its secret or hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_unix: f64,
+    pub revoked_unix: Option<f64>,
+    pub last_used_unix: Option<f64>,
+}
+
 /// The signed-in caller, as every handler sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {

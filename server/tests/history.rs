@@ -8,44 +8,14 @@ use std::time::Duration;
 use serde_json::Value;
 use support::TestApp;
 
-/// A service answering like the reference: readiness 200, runtime dependencies ready.
-async fn ready_service() -> String {
-    use axum::routing::get;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route(
-                "/api/health/ready",
-                get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
-            )
-            .route(
-                "/api/runtime/dependencies",
-                get(|| async {
-                    axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
-                        "dependencies": {"redis": {"required": false, "ready": true, "status": "healthy", "message": "ok"}}}))
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
-    base
-}
-
 async fn probe(app: &TestApp, env: &str) -> Value {
-    app.client()
-        .post(app.url("/api/status/probe"))
-        .form(&[("environment", env)])
-        .send()
+    app.post_json("/api/status/probe", &[("environment", env)])
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stored_round_is_announced_on_the_event_stream_and_shutdown_ends_it() {
-    let base = ready_service().await;
+    let base = support::reference_service(None).await;
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
@@ -84,7 +54,7 @@ async fn a_stored_round_is_announced_on_the_event_stream_and_shutdown_ends_it() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_environment_page_shows_windows_chart_failure_and_parity_without_secrets() {
-    let base = ready_service().await;
+    let base = support::reference_service(None).await;
     let dir = tempfile::tempdir().unwrap();
     let shared = "Xq7pL2vN9rT4wY8zK3mB6cF1hJ5dG0sA";
     std::fs::write(
@@ -110,19 +80,15 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
     probe(&app, "production").await;
 
     let detail: Value = app
-        .client()
-        .post(app.url("/api/status/environment"))
-        .form(&[
-            ("environment", "staging"),
-            ("window", "7d"),
-            ("compare", "production"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .post_json(
+            "/api/status/environment",
+            &[
+                ("environment", "staging"),
+                ("window", "7d"),
+                ("compare", "production"),
+            ],
+        )
+        .await;
     assert_eq!(detail["window"], "7d");
     let stats = detail["stats"].as_array().unwrap();
     assert_eq!(
@@ -167,15 +133,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
     );
 
     let production: Value = app
-        .client()
-        .post(app.url("/api/status/environment"))
-        .form(&[("environment", "production")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .post_json("/api/status/environment", &[("environment", "production")])
+        .await;
     assert_eq!(production["window"], "24h", "the default window");
     let failure = &production["last_failure"];
     assert!(
@@ -214,14 +173,8 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
     }
 
     let html = app
-        .client()
-        .get(app.url("/environments/staging?window=30d&compare=production"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text("/environments/staging?window=30d&compare=production")
+        .await;
     for expected in [
         "Readiness over time",
         "Longest ready streak",
@@ -233,15 +186,7 @@ async fn the_environment_page_shows_windows_chart_failure_and_parity_without_sec
         assert!(html.contains(expected), "page shows {expected:?}");
     }
     assert!(!html.contains(shared), "the page never shows the secret");
-    let status_page = app
-        .client()
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let status_page = app.get_text("/").await;
     assert!(status_page.contains("href=\"/environments/staging\""));
     assert!(status_page.contains("Round latency over 24 h: p50"));
     app.stop().await.unwrap();

@@ -63,28 +63,12 @@ async fn every_navigation_page_renders() {
             "{path} has its heading"
         );
     }
-    let html = app
-        .client()
-        .get(app.url("/go-live"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text("/go-live").await;
     assert!(
         html.contains("staging → production"),
         "the go-live page pairs staging with production"
     );
-    let html = app
-        .client()
-        .get(app.url("/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text("/settings").await;
     assert!(
         html.contains(&format!(
             "schema version {}",
@@ -208,15 +192,8 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
     );
     let app = TestApp::spawn(&config).await;
     let probed: Value = app
-        .client()
-        .post(app.url("/api/status/probe"))
-        .form(&[("environment", "svc")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .post_json("/api/status/probe", &[("environment", "svc")])
+        .await;
     assert_eq!(probed["readiness"], "ready", "{probed:#}");
     assert_eq!(
         probed["redis_required"], true,
@@ -236,15 +213,7 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
     assert!(!svc["timeline"].as_array().unwrap().is_empty());
     assert_eq!(svc["streak"][0], "ready");
     assert_eq!(svc["uptime_24h"], 1.0);
-    let html = app
-        .client()
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text("/").await;
     assert!(html.contains("Ready for"), "the card shows the streak");
     let unknown = app
         .client()

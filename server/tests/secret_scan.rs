@@ -30,32 +30,6 @@ impl Write for Captured {
     }
 }
 
-async fn service() -> String {
-    use axum::http::{HeaderMap, StatusCode};
-    use axum::routing::get;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route(
-                "/api/health/ready",
-                get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
-            )
-            .route(
-                "/api/runtime/dependencies",
-                get(|headers: HeaderMap| async move {
-                    if headers.get("x-dashboard-token").map(|v| v.as_bytes()) != Some(DASHBOARD_TOKEN.as_bytes()) {
-                        return (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"detail": "bad token"})));
-                    }
-                    (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
-                        "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}})))
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
-    base
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_raw_secret_reaches_any_response_or_log_line() {
     let logs = Captured::default();
@@ -67,7 +41,7 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         .init();
 
     let redis = RedisServer::start_with(&["--requirepass", REDIS_PASSWORD]);
-    let base = service().await;
+    let base = support::reference_service(Some(DASHBOARD_TOKEN)).await;
     let dir = tempfile::tempdir().unwrap();
     for env in ["staging", "production"] {
         std::fs::write(

@@ -40,29 +40,10 @@ pub async fn whoami() -> Result<domain::auth::Principal, AppError> {
         .ok_or_else(|| AppError::Unauthenticated("Nobody is signed in.".into()))
 }
 
-#[cfg(feature = "ssr")]
-fn token_info(row: engine::store::TokenRow) -> crate::model::TokenInfo {
-    crate::model::TokenInfo {
-        id: row.id,
-        name: row.name,
-        role: row.role,
-        created_unix: row.created_unix,
-        revoked_unix: row.revoked_unix,
-        last_used_unix: row.last_used_unix,
-    }
-}
-
 #[server(prefix = "/api", endpoint = "admin/tokens")]
 pub async fn list_tokens() -> Result<Vec<crate::model::TokenInfo>, AppError> {
     let caller = super::authorize(domain::auth::Role::Admin)?;
-    Ok(caller
-        .state
-        .store
-        .list_tokens()
-        .await?
-        .into_iter()
-        .map(token_info)
-        .collect())
+    Ok(caller.state.store.list_tokens().await?)
 }
 
 #[server(prefix = "/api", endpoint = "admin/tokens/create")]
@@ -86,10 +67,7 @@ pub async fn create_token(
             serde_json::json!({ "name": row.name, "role": row.role }),
         )
         .await;
-    Ok(crate::model::CreatedToken {
-        info: token_info(row),
-        token,
-    })
+    Ok(crate::model::CreatedToken { info: row, token })
 }
 
 #[server(prefix = "/api", endpoint = "admin/tokens/revoke")]

@@ -54,16 +54,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
-/// A token as listed: never its secret or hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TokenRow {
-    pub id: String,
-    pub name: String,
-    pub role: Role,
-    pub created_unix: f64,
-    pub revoked_unix: Option<f64>,
-    pub last_used_unix: Option<f64>,
-}
+/// A token as listed (the domain's record).
+pub type TokenRow = domain::auth::TokenRecord;
 
 /// One audit record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -272,16 +272,7 @@ async fn sign_in(
         .limiter
         .is_blocked(peer.ip(), allowed, Instant::now())
     {
-        let _ = store
-            .audit(
-                "anonymous",
-                "sign_in",
-                "",
-                "failure",
-                &client,
-                serde_json::json!({"reason": "rate limited"}),
-            )
-            .await;
+        failed_sign_in(store, &client, "rate limited").await;
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "60")],
@@ -323,19 +314,26 @@ async fn sign_in(
         }
         Ok(None) => {
             access.limiter.record_failure(peer.ip(), Instant::now());
-            let _ = store
-                .audit(
-                    "anonymous",
-                    "sign_in",
-                    "",
-                    "failure",
-                    &client,
-                    serde_json::json!({"reason": "invalid token"}),
-                )
-                .await;
+            failed_sign_in(store, &client, "invalid token").await;
             Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next))).into_response()
         }
         Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+async fn failed_sign_in(store: &engine::Store, client: &str, reason: &str) {
+    if let Err(e) = store
+        .audit(
+            "anonymous",
+            "sign_in",
+            "",
+            "failure",
+            client,
+            serde_json::json!({ "reason": reason }),
+        )
+        .await
+    {
+        tracing::error!(error = %e, "cannot append to the audit log");
     }
 }
 

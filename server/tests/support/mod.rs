@@ -113,6 +113,33 @@ impl TestApp {
             .unwrap()
     }
 
+    /// POSTs `form` as the admin and parses the JSON answer.
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn post_json(&self, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        self.client()
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// GETs `path` as the admin and returns the body.
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn get_text(&self, path: &str) -> String {
+        self.client()
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// A token of `role`, created directly in the store.
     pub async fn token(&self, role: domain::auth::Role) -> String {
         self.state
@@ -253,4 +280,41 @@ pub fn cloud_sdk_answer(
         body,
     )
         .into_response()
+}
+
+/// A real HTTP service answering like the reference: readiness 200 and runtime dependencies
+/// ready (Redis required and healthy). With `dashboard_token`, the dependencies endpoint
+/// answers 401 unless `X-Dashboard-Token` carries it. Returns the base URL.
+#[allow(dead_code)] // not every test binary uses it
+pub async fn reference_service(dashboard_token: Option<&'static str>) -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let app = axum::Router::new()
+            .route(
+                "/api/health/ready",
+                get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
+            )
+            .route(
+                "/api/runtime/dependencies",
+                get(move |headers: HeaderMap| async move {
+                    let presented = headers.get("x-dashboard-token").map(|v| v.as_bytes());
+                    if dashboard_token.is_some_and(|t| presented != Some(t.as_bytes())) {
+                        return (
+                            StatusCode::UNAUTHORIZED,
+                            axum::Json(serde_json::json!({"detail": "bad token"})),
+                        );
+                    }
+                    (
+                        StatusCode::OK,
+                        axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
+                            "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}})),
+                    )
+                }),
+            );
+        axum::serve(listener, app).await.unwrap();
+    });
+    base
 }
