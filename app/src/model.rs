@@ -190,14 +190,4 @@ pub struct CreatedToken {
 }
 
 /// One audit-log record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditRecord {
-    pub id: i64,
-    pub at_unix: f64,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub outcome: String,
-    pub client: String,
-    pub detail: String,
-}
+pub type AuditRecord = domain::auth::AuditRecord;

@@ -186,6 +186,23 @@ pub struct TokenRecord {
     pub last_used_unix: Option<f64>,
 }
 
+/// One audit-log record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at_unix: f64,
+    /// `token <id> (<name>)`, `anonymous`, `cli` or `setup link`.
+    pub actor: String,
+    /// `sign_in`, `token_created`, `replay_started`, ...
+    pub action: String,
+    pub target: String,
+    /// `success` or `failure`.
+    pub outcome: String,
+    pub client: String,
+    /// Never holds a secret.
+    pub detail: serde_json::Value,
+}
+
 /// The signed-in caller, as every handler sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {

@@ -95,21 +95,5 @@ pub async fn audit_log(
         since_unix: None,
         limit: Some(500),
     };
-    Ok(caller
-        .state
-        .store
-        .audit_entries(query)
-        .await?
-        .into_iter()
-        .map(|e| crate::model::AuditRecord {
-            id: e.id,
-            at_unix: e.at_unix,
-            actor: e.actor,
-            action: e.action,
-            target: e.target,
-            outcome: e.outcome,
-            client: e.client,
-            detail: e.detail.to_string(),
-        })
-        .collect())
+    Ok(caller.state.store.audit_entries(query).await?)
 }

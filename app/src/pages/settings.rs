@@ -202,7 +202,7 @@ fn AuditTable(list: Vec<AuditRecord>) -> impl IntoView {
                         <td>{e.target}</td>
                         <td>{e.outcome}</td>
                         <td>{e.client}</td>
-                        <td><code>{e.detail}</code></td>
+                        <td><code>{e.detail.to_string()}</code></td>
                     </tr>
                 }).collect_view()}
             </tbody>

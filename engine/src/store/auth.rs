@@ -57,21 +57,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// A token as listed (the domain's record).
 pub type TokenRow = domain::auth::TokenRecord;
 
-/// One audit record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at_unix: f64,
-    /// `token <id> (<name>)`, or `anonymous`, or `cli`.
-    pub actor: String,
-    /// `sign_in`, `token_created`, `replay_started`, ...
-    pub action: String,
-    pub target: String,
-    /// `success` or `failure`.
-    pub outcome: String,
-    pub client: String,
-    pub detail: serde_json::Value,
-}
+/// One audit record (the domain's).
+pub type AuditEntry = domain::auth::AuditRecord;
 
 /// Filters for reading the audit log; empty fields match everything.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
