@@ -13,12 +13,15 @@ const CONFIG: &str = "[[environments]]\nname = \"svc\"\nmode = \"development\"\n
 
 /// Each server function and API route with a minimal request and the least role it needs
 /// (`None`: public).
-fn routes() -> Vec<(
+/// (method, path, form, least role; `None`: public)
+type Route = (
     &'static str,
     &'static str,
     Vec<(&'static str, &'static str)>,
     Option<Role>,
-)> {
+);
+
+fn routes() -> Vec<Route> {
     use Role::*;
     vec![
         ("POST", "/api/status/environments", vec![], Some(Viewer)),
