@@ -170,10 +170,11 @@ pub enum StepState {
 }
 
 /// Something that happens to a step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum StepEvent {
     Confirm { by: String, note: Option<String> },
-    Evaluated(Check),
+    Evaluated { check: Check },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -204,7 +205,7 @@ impl StepState {
             (StepKind::Automatic, _, StepEvent::Confirm { .. }) => {
                 Err(StepError::NothingToConfirm(step.number()))
             }
-            (StepKind::Automatic, _, StepEvent::Evaluated(check)) => Ok(StepState::Checked {
+            (StepKind::Automatic, _, StepEvent::Evaluated { check }) => Ok(StepState::Checked {
                 check,
                 confirmed_by: None,
             }),
@@ -212,13 +213,13 @@ impl StepState {
             (StepKind::ConfirmThenVerify, _, StepEvent::Confirm { by, note }) => {
                 Ok(StepState::Confirmed { by, note })
             }
-            (StepKind::ConfirmThenVerify, StepState::NotStarted, StepEvent::Evaluated(_)) => {
+            (StepKind::ConfirmThenVerify, StepState::NotStarted, StepEvent::Evaluated { .. }) => {
                 Err(StepError::ConfirmFirst(step.number()))
             }
             (
                 StepKind::ConfirmThenVerify,
                 StepState::Confirmed { by, .. },
-                StepEvent::Evaluated(check),
+                StepEvent::Evaluated { check },
             )
             | (
                 StepKind::ConfirmThenVerify,
@@ -226,14 +227,16 @@ impl StepState {
                     confirmed_by: Some(by),
                     ..
                 },
-                StepEvent::Evaluated(check),
+                StepEvent::Evaluated { check },
             ) => Ok(StepState::Checked {
                 check,
                 confirmed_by: Some(by.clone()),
             }),
-            (StepKind::ConfirmThenVerify, StepState::Checked { .. }, StepEvent::Evaluated(_)) => {
-                Err(StepError::ConfirmFirst(step.number()))
-            }
+            (
+                StepKind::ConfirmThenVerify,
+                StepState::Checked { .. },
+                StepEvent::Evaluated { .. },
+            ) => Err(StepError::ConfirmFirst(step.number())),
         }
     }
 }

@@ -30,14 +30,22 @@ fn automatic_step_transitions() {
     let step = StepId::ConfirmInputs;
     let s0 = StepState::NotStarted;
     // not started → pass / fail / unknown
-    let passed = s0.apply(step, StepEvent::Evaluated(pass())).unwrap();
+    let passed = s0
+        .apply(step, StepEvent::Evaluated { check: pass() })
+        .unwrap();
     assert!(passed.passed());
-    let failed = s0.apply(step, StepEvent::Evaluated(fail())).unwrap();
+    let failed = s0
+        .apply(step, StepEvent::Evaluated { check: fail() })
+        .unwrap();
     assert!(!failed.passed());
-    let unknown_state = s0.apply(step, StepEvent::Evaluated(unknown())).unwrap();
+    let unknown_state = s0
+        .apply(step, StepEvent::Evaluated { check: unknown() })
+        .unwrap();
     assert!(!unknown_state.passed());
     // pass → fail → pass
-    let refailed = passed.apply(step, StepEvent::Evaluated(fail())).unwrap();
+    let refailed = passed
+        .apply(step, StepEvent::Evaluated { check: fail() })
+        .unwrap();
     assert!(matches!(
         refailed,
         StepState::Checked {
@@ -47,14 +55,14 @@ fn automatic_step_transitions() {
     ));
     assert!(
         refailed
-            .apply(step, StepEvent::Evaluated(pass()))
+            .apply(step, StepEvent::Evaluated { check: pass() })
             .unwrap()
             .passed()
     );
     // unknown → pass
     assert!(
         unknown_state
-            .apply(step, StepEvent::Evaluated(pass()))
+            .apply(step, StepEvent::Evaluated { check: pass() })
             .unwrap()
             .passed()
     );
@@ -62,10 +70,12 @@ fn automatic_step_transitions() {
     let waiting = s0
         .apply(
             StepId::StagingStable,
-            StepEvent::Evaluated(Check::Waiting {
-                summary: "ready for 3 h".into(),
-                remaining_secs: 75_600.0,
-            }),
+            StepEvent::Evaluated {
+                check: Check::Waiting {
+                    summary: "ready for 3 h".into(),
+                    remaining_secs: 75_600.0,
+                },
+            },
         )
         .unwrap();
     assert!(!waiting.passed());
@@ -82,27 +92,33 @@ fn confirm_then_verify_step_transitions() {
     let s0 = StepState::NotStarted;
     // verify before confirming is refused
     assert_eq!(
-        s0.apply(step, StepEvent::Evaluated(pass())),
+        s0.apply(step, StepEvent::Evaluated { check: pass() }),
         Err(StepError::ConfirmFirst(3))
     );
     // not started → confirmed → verified pass, keeping who confirmed
     let confirmed = s0.apply(step, confirm("ana")).unwrap();
     assert!(matches!(&confirmed, StepState::Confirmed { by, .. } if by == "ana"));
     assert!(!confirmed.passed());
-    let verified = confirmed.apply(step, StepEvent::Evaluated(pass())).unwrap();
+    let verified = confirmed
+        .apply(step, StepEvent::Evaluated { check: pass() })
+        .unwrap();
     assert!(verified.passed());
     assert!(matches!(&verified, StepState::Checked { confirmed_by: Some(by), .. } if by == "ana"));
     // confirmed → verified fail → check again (still confirmed) → pass
-    let failed = confirmed.apply(step, StepEvent::Evaluated(fail())).unwrap();
+    let failed = confirmed
+        .apply(step, StepEvent::Evaluated { check: fail() })
+        .unwrap();
     assert!(!failed.passed());
     assert!(
         failed
-            .apply(step, StepEvent::Evaluated(pass()))
+            .apply(step, StepEvent::Evaluated { check: pass() })
             .unwrap()
             .passed()
     );
     // passed → fail later → pass again
-    let later_fail = verified.apply(step, StepEvent::Evaluated(fail())).unwrap();
+    let later_fail = verified
+        .apply(step, StepEvent::Evaluated { check: fail() })
+        .unwrap();
     assert!(!later_fail.passed());
     // confirming again starts a new verification
     let again = later_fail.apply(step, confirm("ben")).unwrap();
@@ -117,39 +133,61 @@ fn steps_open_in_order_and_a_later_failure_blocks_again() {
     assert_eq!(list.current(), Some(StepId::ConfirmInputs));
     assert!(list.is_open(StepId::ConfirmInputs));
     assert_eq!(
-        list.apply(StepId::PolicyDecision, StepEvent::Evaluated(pass())),
+        list.apply(
+            StepId::PolicyDecision,
+            StepEvent::Evaluated { check: pass() }
+        ),
         Err(StepError::NotOpenYet {
             step: 2,
             blocking: 1
         })
     );
-    list.apply(StepId::ConfirmInputs, StepEvent::Evaluated(pass()))
-        .unwrap();
-    list.apply(StepId::PolicyDecision, StepEvent::Evaluated(pass()))
-        .unwrap();
+    list.apply(
+        StepId::ConfirmInputs,
+        StepEvent::Evaluated { check: pass() },
+    )
+    .unwrap();
+    list.apply(
+        StepId::PolicyDecision,
+        StepEvent::Evaluated { check: pass() },
+    )
+    .unwrap();
     list.apply(StepId::UpdateStaging, confirm("ana")).unwrap();
-    list.apply(StepId::UpdateStaging, StepEvent::Evaluated(pass()))
-        .unwrap();
+    list.apply(
+        StepId::UpdateStaging,
+        StepEvent::Evaluated { check: pass() },
+    )
+    .unwrap();
     assert_eq!(list.current(), Some(StepId::ValidateStaging));
     assert_eq!(list.passed_count(), 3);
     // Step 1 is checked again and now fails: step 4 is blocked until it passes.
-    list.apply(StepId::ConfirmInputs, StepEvent::Evaluated(fail()))
-        .unwrap();
+    list.apply(
+        StepId::ConfirmInputs,
+        StepEvent::Evaluated { check: fail() },
+    )
+    .unwrap();
     assert_eq!(list.current(), Some(StepId::ConfirmInputs));
     assert!(!list.is_open(StepId::ValidateStaging));
     assert!(
-        list.apply(StepId::ValidateStaging, StepEvent::Evaluated(pass()))
-            .is_err()
+        list.apply(
+            StepId::ValidateStaging,
+            StepEvent::Evaluated { check: pass() }
+        )
+        .is_err()
     );
-    list.apply(StepId::ConfirmInputs, StepEvent::Evaluated(pass()))
-        .unwrap();
+    list.apply(
+        StepId::ConfirmInputs,
+        StepEvent::Evaluated { check: pass() },
+    )
+    .unwrap();
     assert_eq!(list.current(), Some(StepId::ValidateStaging));
     // Walk the rest.
     for step in &StepId::ALL[3..] {
         if step.kind() == StepKind::ConfirmThenVerify {
             list.apply(*step, confirm("ana")).unwrap();
         }
-        list.apply(*step, StepEvent::Evaluated(pass())).unwrap();
+        list.apply(*step, StepEvent::Evaluated { check: pass() })
+            .unwrap();
     }
     assert_eq!(list.current(), None);
     assert_eq!(list.passed_count(), 10);

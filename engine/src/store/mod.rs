@@ -16,6 +16,7 @@ mod replay;
 mod samples;
 
 pub mod auth;
+pub mod golive;
 pub use auth::{AuditEntry, AuditQuery, TokenRow};
 pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
 pub use samples::{PruneCounts, ROUND, SamplePoint};
@@ -45,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0004_history_rollups.sql"),
     ),
     (5, "auth", include_str!("../../migrations/0005_auth.sql")),
+    (
+        6,
+        "golive",
+        include_str!("../../migrations/0006_golive.sql"),
+    ),
 ];
 
 pub fn latest_schema_version() -> i64 {
