@@ -12,6 +12,7 @@ pub mod replay;
 pub mod scheduler;
 pub mod state;
 pub mod store;
+pub mod validation;
 
 pub use config::{Config, Overrides};
 pub use error::{Error, Result};

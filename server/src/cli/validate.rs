@@ -3,18 +3,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use domain::Mode;
 use domain::env_file::EnvFile;
-use domain::validator::{ConnectionFacts, render_text, validate};
-use domain::{Mode, RedisUrl};
+use domain::validator::{render_text, validate};
 
 use super::EXIT_USAGE;
-
-/// The reference validator's PING budget: 2 s to connect and read.
-const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
-const ROUTE_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -76,7 +71,10 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             .enable_all()
             .build()
         {
-            Ok(rt) => Some(rt.block_on(measure(&file, args.verify_inngest_route))),
+            Ok(rt) => Some(rt.block_on(engine::validation::measure(
+                &file,
+                args.verify_inngest_route,
+            ))),
             Err(e) => {
                 eprintln!("greenlight validate: cannot start the async runtime: {e}");
                 return ExitCode::FAILURE;
@@ -97,57 +95,4 @@ pub fn run(args: ValidateArgs) -> ExitCode {
 #[allow(clippy::print_stdout)] // the report on stdout is this command's output
 fn print_out(text: &str) {
     println!("{text}");
-}
-
-/// Measures what the checks need; the verdicts are decided in `domain::validator`.
-async fn measure(file: &EnvFile, verify_route: bool) -> ConnectionFacts {
-    let redis_ping = match file.get("REDIS_URL").filter(|v| !v.trim().is_empty()) {
-        None => None,
-        Some(raw) => Some(match RedisUrl::parse(raw) {
-            Err(e) => Err(format!("REDIS_URL is not a valid Redis URL: {e}")),
-            Ok(url) => engine::redis_ping::ping(&url, REDIS_TIMEOUT)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        }),
-    };
-    let inngest_route = if verify_route {
-        Some(route(file).await)
-    } else {
-        None
-    };
-    ConnectionFacts {
-        redis_ping,
-        inngest_route,
-    }
-}
-
-async fn route(file: &EnvFile) -> Result<(), String> {
-    let url = file
-        .get("INNGEST_WEBHOOK_URL")
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| {
-            "INNGEST_WEBHOOK_URL is not set, so the route cannot be verified".to_string()
-        })?;
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err("INNGEST_WEBHOOK_URL must start with http:// or https://".into());
-    }
-    let client = reqwest::Client::builder()
-        .connect_timeout(ROUTE_TIMEOUT)
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let key = file
-        .get("INNGEST_SIGNING_KEY")
-        .filter(|k| !k.trim().is_empty());
-    let answer = engine::inngest_probe::inspect(&client, url, key, ROUTE_TIMEOUT).await?;
-    if answer.mounted() {
-        Ok(())
-    } else {
-        match answer {
-            engine::inngest_probe::InngestAnswer::Unexpected { detail, .. } => Err(format!(
-                "the route does not answer as a mounted Inngest endpoint: {detail}"
-            )),
-            _ => Err("the route does not answer as a mounted Inngest endpoint".into()),
-        }
-    }
 }
