@@ -16,6 +16,41 @@ pub fn compact_utc(unix_secs: i64) -> String {
     format!("{y:04}{m:02}{d:02}T{hh:02}{mm:02}{ss:02}Z")
 }
 
+/// Parses the RFC 3339 timestamps this program writes (`2026-11-29T15:36:12.080786+00:00` or
+/// with `Z`) back to Unix seconds. Only UTC offsets are accepted.
+pub fn parse_rfc3339_utc(text: &str) -> Option<f64> {
+    let (date, rest) = text.split_once('T')?;
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d): (i64, i64, i64) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    let time = rest
+        .strip_suffix('Z')
+        .or_else(|| rest.strip_suffix("+00:00"))?;
+    let mut hms = time.splitn(3, ':');
+    let (hh, mm): (i64, i64) = (hms.next()?.parse().ok()?, hms.next()?.parse().ok()?);
+    let ss: f64 = hms.next()?.parse().ok()?;
+    if !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || hh > 23
+        || mm > 59
+        || !(0.0..61.0).contains(&ss)
+    {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + hh * 3_600 + mm * 60) as f64 + ss)
+}
+
 /// Splits Unix seconds into civil UTC date and time (Howard Hinnant's days-to-civil algorithm).
 fn civil(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = unix_secs.div_euclid(86_400);
@@ -61,5 +96,30 @@ mod tests {
     #[test]
     fn handles_times_before_the_epoch() {
         assert_eq!(rfc3339_utc(-1, 0), "1969-12-31T23:59:59.000000+00:00");
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_it_formats() {
+        for t in [0_i64, 951_782_400, 1_764_430_572, 4_102_444_799] {
+            assert_eq!(parse_rfc3339_utc(&rfc3339_utc(t, 0)), Some(t as f64));
+        }
+        assert_eq!(
+            parse_rfc3339_utc("2026-11-29T15:36:12.5Z"),
+            Some(1_795_966_572.5)
+        );
+        for bad in [
+            "",
+            "2026-11-29",
+            "2026-13-01T00:00:00Z",
+            "2026-11-29T15:36:12+02:00",
+            "x-y-zT1:2:3Z",
+        ] {
+            assert_eq!(parse_rfc3339_utc(bad), None, "{bad}");
+        }
     }
 }

@@ -50,6 +50,25 @@ pub struct Config {
     pub server: ServerConfig,
     pub environments: Vec<EnvironmentConfig>,
     pub suites: Vec<SuiteConfig>,
+    pub golive: GoLiveConfig,
+}
+
+/// The guided go-live (`[golive]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoLiveConfig {
+    /// How long staging must stay ready (step 6); default 24 h.
+    pub stability: Duration,
+    /// The replay suite of the release gate (step 10); default the first configured suite.
+    pub suite: Option<String>,
+}
+
+impl Default for GoLiveConfig {
+    fn default() -> Self {
+        Self {
+            stability: Duration::from_secs(24 * 3_600),
+            suite: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -358,9 +377,18 @@ struct RawConfig {
     #[serde(default)]
     auth: RawAccess,
     #[serde(default)]
+    golive: RawGoLive,
+    #[serde(default)]
     environments: Vec<RawEnvironment>,
     #[serde(default)]
     suites: Vec<RawSuite>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGoLive {
+    stability_minutes: Option<Spanned<u64>>,
+    suite: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -767,7 +795,31 @@ impl RawConfig {
             });
         }
 
+        let mut golive = GoLiveConfig::default();
+        if let Some(minutes) = self.golive.stability_minutes {
+            if !(1..=43_200).contains(minutes.get_ref()) {
+                return Err(at.error(
+                    minutes.span(),
+                    "key `stability_minutes` in [golive] must be between 1 and 43200".into(),
+                ));
+            }
+            golive.stability = Duration::from_secs(minutes.into_inner() * 60);
+        }
+        if let Some(suite) = self.golive.suite {
+            if !suites.iter().any(|s| &s.name == suite.get_ref()) {
+                return Err(at.error(
+                    suite.span(),
+                    format!(
+                        "key `suite` in [golive] names `{}`, which is not a configured [[suites]] name",
+                        suite.get_ref()
+                    ),
+                ));
+            }
+            golive.suite = Some(suite.into_inner());
+        }
+
         Ok(Config {
+            golive,
             source,
             server: ServerConfig {
                 addr,

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod env_files;
 pub mod error;
+pub mod golive;
 pub mod health;
 pub mod inngest_probe;
 pub mod probe;
