@@ -20,8 +20,8 @@ use leptos_router::path;
 
 use crate::components::nav::AppHeader;
 use crate::pages::{
-    EnvironmentPage, GoLivePage, LoginPage, NotFound, ReplayDiffPage, ReplayRunPage, ReplaysPage,
-    SettingsPage, StatusPage,
+    EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, LoginPage, NotFound,
+    ReplayDiffPage, ReplayRunPage, ReplaysPage, SettingsPage, StatusPage,
 };
 
 pub use error::AppError;
@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/replays/run/:id") view=ReplayRunPage/>
                     <Route path=path!("/replays/diff") view=ReplayDiffPage/>
                     <Route path=path!("/go-live") view=GoLivePage/>
+                    <Route path=path!("/go-live/:id") view=GoLiveRunPage/>
+                    <Route path=path!("/go-live/:id/report") view=GoLiveReportPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

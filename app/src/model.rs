@@ -191,3 +191,56 @@ pub struct CreatedToken {
 
 /// One audit-log record.
 pub type AuditRecord = domain::auth::AuditRecord;
+
+/// A go-live as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoLiveSummary {
+    pub id: i64,
+    pub staging: String,
+    pub production: String,
+    pub started_unix: f64,
+    pub started_by: String,
+    pub ended_unix: Option<f64>,
+    /// go, no_go, hold or abandoned, once signed off.
+    pub decision: Option<String>,
+    pub signed_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One step of a go-live as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    pub step: domain::golive::StepId,
+    pub number: usize,
+    pub title: String,
+    pub means: String,
+    pub good: String,
+    pub if_it_fails: String,
+    pub kind: domain::golive::StepKind,
+    pub state: domain::golive::StepState,
+    /// Every earlier step has passed.
+    pub open: bool,
+    pub last_at_unix: Option<f64>,
+    pub last_by: Option<String>,
+    /// What the last check saw, pretty JSON (secrets masked).
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoLiveDetail {
+    pub summary: GoLiveSummary,
+    pub steps: Vec<StepView>,
+    pub current: Option<domain::golive::StepId>,
+    pub passed: usize,
+    /// The report kept at sign-off.
+    pub report: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictView {
+    pub verdict: domain::golive::Verdict,
+    pub findings: Vec<domain::golive::CriterionFinding>,
+    /// The plain-text leadership update.
+    pub update: String,
+    pub measured_unix: f64,
+}

@@ -355,3 +355,136 @@ async fn a_go_live_walks_to_go_and_a_redis_outage_turns_it_no_go() {
     ));
     app.stop().await.unwrap();
 }
+
+/// The go-live server functions over HTTP: start (one per pair), run a step, refuse a Go
+/// sign-off the verdict does not support, record Hold with the report of that moment, and
+/// keep the finished go-live read-only; the audit log has each action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_start_check_and_sign_off_a_go_live() {
+    let config = "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n\n\
+                  [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
+    let app = TestApp::spawn(config).await;
+    let operator = app.client_with(&app.token(domain::auth::Role::Operator).await);
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let operator = operator.clone();
+        let url = app.url(path);
+        async move { operator.post(url).form(&form).send().await.unwrap() }
+    };
+    let started = post(
+        "/api/golive/start",
+        vec![
+            ("staging", "staging".into()),
+            ("production", "production".into()),
+        ],
+    )
+    .await;
+    assert_eq!(started.status(), 200);
+    let id: i64 = started.json().await.unwrap();
+    let again = post(
+        "/api/golive/start",
+        vec![
+            ("staging", "staging".into()),
+            ("production", "production".into()),
+        ],
+    )
+    .await;
+    assert!(again.text().await.unwrap().contains("already in progress"));
+
+    let detail: serde_json::Value = post(
+        "/api/golive/step",
+        vec![
+            ("id", id.to_string()),
+            ("step", "confirm_inputs".into()),
+            ("confirm", "false".into()),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    // No env files are configured: step 1 could not be measured, in plain words.
+    let step1 = &detail["steps"][0];
+    assert_eq!(step1["state"]["check"]["outcome"], "unknown", "{step1:#}");
+    assert!(
+        step1["state"]["check"]["missing"]
+            .as_str()
+            .unwrap()
+            .contains("no env file")
+    );
+    let blocked = post(
+        "/api/golive/step",
+        vec![
+            ("id", id.to_string()),
+            ("step", "validate_staging".into()),
+            ("confirm", "false".into()),
+        ],
+    )
+    .await;
+    assert!(
+        blocked
+            .text()
+            .await
+            .unwrap()
+            .contains("finish step 1 first")
+    );
+
+    let verdict: serde_json::Value = post("/api/golive/verdict", vec![("id", id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(verdict["verdict"]["verdict"], "go", "{verdict:#}");
+    assert!(
+        verdict["update"]
+            .as_str()
+            .unwrap()
+            .starts_with("Go-live readiness for production: reviewed,")
+    );
+    let refused = post(
+        "/api/golive/signoff",
+        vec![("id", id.to_string()), ("decision", "go".into())],
+    )
+    .await;
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Go cannot be signed off")
+    );
+    let signed: serde_json::Value = post(
+        "/api/golive/signoff",
+        vec![
+            ("id", id.to_string()),
+            ("decision", "hold".into()),
+            ("note", "waiting for the replay".into()),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(signed["summary"]["decision"], "hold");
+    assert!(signed["report"].as_str().unwrap().contains("\"verdict\""));
+    let after = post(
+        "/api/golive/step",
+        vec![
+            ("id", id.to_string()),
+            ("step", "confirm_inputs".into()),
+            ("confirm", "false".into()),
+        ],
+    )
+    .await;
+    assert!(after.text().await.unwrap().contains("is finished"));
+    let html = app.get_text(&format!("/go-live/{id}/report")).await;
+    assert!(html.contains("Go-live report") && html.contains("waiting for the replay"));
+    let audit = app
+        .state
+        .store
+        .audit_entries(engine::store::AuditQuery::default())
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "golive_signoff"));
+    assert!(audit.iter().filter(|e| e.action == "golive_step").count() >= 2);
+    app.stop().await.unwrap();
+}

@@ -2,6 +2,7 @@
 //! engine, map the error. They have fixed endpoints so tests and scripts have stable URLs.
 
 pub mod admin;
+pub mod golive;
 pub mod replay;
 pub mod status;
 

@@ -11,7 +11,7 @@ mod settings;
 mod status;
 
 pub use environment::EnvironmentPage;
-pub use golive::GoLivePage;
+pub use golive::{GoLivePage, GoLiveReportPage, GoLiveRunPage};
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use replay_diff::ReplayDiffPage;
