@@ -22,6 +22,9 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 }
 
 /// Reads the instance's token key, creating it (32 random bytes, owner-only) on first use.
+/// Creation is atomic: the key is written to a private temporary file and hard-linked into
+/// place, so two processes opening a new data directory at once (a console and a CLI) never
+/// see a half-written key; the one that links second uses the first one's key.
 pub(super) fn load_or_create_key(data_dir: &Path) -> Result<[u8; 32]> {
     let path = data_dir.join(KEY_FILE);
     match std::fs::read(&path) {
@@ -31,11 +34,22 @@ pub(super) fn load_or_create_key(data_dir: &Path) -> Result<[u8; 32]> {
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = random_bytes::<32>()?;
-            match write_private(&path, &key) {
+            let temp = data_dir.join(format!(
+                ".{KEY_FILE}.{}.{}",
+                std::process::id(),
+                hex(&random_bytes::<4>()?)
+            ));
+            write_private(&temp, &key)
+                .map_err(|e| Error::io(format!("cannot write {}", temp.display()), e))?;
+            let linked = std::fs::hard_link(&temp, &path);
+            let _ = std::fs::remove_file(&temp);
+            match linked {
                 Ok(()) => Ok(key),
                 // Another process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(data_dir),
-                Err(e) => Err(Error::io(format!("cannot write {}", path.display()), e)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    load_or_create_key(data_dir)
+                }
+                Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
             }
         }
         Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
@@ -51,7 +65,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)?.write_all(bytes)
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// A token as listed (the domain's record).
@@ -529,6 +545,30 @@ mod tests {
                 .await
                 .unwrap_err();
             assert!(err.to_string().contains("append-only"), "{err}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn processes_racing_to_create_the_key_all_get_the_same_whole_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| load_or_create_key(dir.path()).unwrap()))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(keys.windows(2).all(|w| w[0] == w[1]));
+            let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(leftovers, [std::ffi::OsString::from(KEY_FILE)]);
         }
     }
 }
