@@ -10,6 +10,12 @@ pub fn rfc3339_utc(unix_secs: i64, nanos: u32) -> String {
     )
 }
 
+/// For people: `2026-11-29 15:36` (UTC, to the minute).
+pub fn minute_utc(unix_secs: f64) -> String {
+    let (y, m, d, hh, mm, _) = civil(unix_secs.floor() as i64);
+    format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}")
+}
+
 /// Compact form for directory names: `20261129T153612Z`.
 pub fn compact_utc(unix_secs: i64) -> String {
     let (y, m, d, hh, mm, ss) = civil(unix_secs);

@@ -1,6 +1,7 @@
 use domain::Mode;
 use domain::auth::Role;
 use domain::golive::{Check, Finding, StepKind, StepState, Verdict};
+use domain::time::minute_utc as when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -11,12 +12,16 @@ use crate::components::load_error::LoadError;
 use crate::components::status_badge::{StatusBadge, Tone};
 use crate::model::{EnvironmentSummary, GoLiveDetail, GoLiveSummary, StepView, VerdictView};
 
-fn when(unix: f64) -> String {
-    domain::time::rfc3339_utc(unix as i64, 0)
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replace('T', " ")
+/// The `:id` route parameter (0 when absent or not a number: the server answers "not found").
+fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
 }
 
 /// Which staging → production pairs this console can take live, their go-lives, and a start.
@@ -157,14 +162,7 @@ fn step_badge(step: &StepView) -> (Tone, String) {
 /// sign-off.
 #[component]
 pub fn GoLiveRunPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let run_step = ServerAction::<RunStep>::new();
     let sign = ServerAction::<SignOff>::new();
     let detail = Resource::new(
@@ -356,14 +354,7 @@ fn VerdictPanel(
 /// verdict of that moment.
 #[component]
 pub fn GoLiveReportPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let detail = Resource::new(id, get_golive);
     view! {
         <Title text=move || format!("Go-live #{} report", id())/>

@@ -29,16 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 fn when(unix: Option<f64>) -> String {
-    unix.map_or_else(
-        || "—".to_string(),
-        |t| {
-            domain::time::rfc3339_utc(t as i64, 0)
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " ")
-        },
-    )
+    unix.map_or_else(|| "—".to_string(), domain::time::minute_utc)
 }
 
 /// Personal access tokens: create (shown once), list, revoke.

@@ -49,15 +49,7 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn when(unix: Option<f64>) -> String {
-    unix.map_or_else(
-        || "-".to_string(),
-        |t| {
-            domain::time::rfc3339_utc(t as i64, 0)
-                .chars()
-                .take(19)
-                .collect()
-        },
-    )
+    unix.map_or_else(|| "-".to_string(), domain::time::minute_utc)
 }
 
 #[allow(clippy::print_stdout)] // the token and the list on stdout are this command's output
