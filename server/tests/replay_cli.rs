@@ -594,7 +594,7 @@ async fn a_replay_killed_mid_run_is_marked_interrupted_with_its_finished_cases_k
         .arg(&data)
         .current_dir(dir.path())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("replay.log")).unwrap())
         .spawn()
         .unwrap();
 
@@ -609,7 +609,8 @@ async fn a_replay_killed_mid_run_is_marked_interrupted_with_its_finished_cases_k
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "cases were not stored in time"
+            "cases were not stored in time; the replay said: {}",
+            std::fs::read_to_string(dir.path().join("replay.log")).unwrap_or_default()
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }

@@ -89,7 +89,7 @@ impl Store {
         let path = data_dir.join(DATABASE_FILE);
         let mut conn = Connection::open(&path)
             .map_err(|e| Error::db(format!("open {}", path.display()), e))?;
-        configure(&conn).map_err(|e| Error::db("configure connection", e))?;
+        configure_retrying(&conn).map_err(|e| Error::db("configure connection", e))?;
         migrate(&mut conn)?;
         replay::mark_interrupted(&conn)?;
         let token_key = auth::load_or_create_key(data_dir)?;
@@ -258,6 +258,26 @@ fn read_at(file: &std::fs::File, buf: &mut [u8]) -> std::io::Result<()> {
     f.read_exact(buf)
 }
 
+/// Switching a new database to WAL needs a moment of exclusive access, and SQLite answers
+/// "database is locked" there without waiting on the busy timeout when another process is
+/// opening the same new file: retry for up to 5 s.
+fn configure_retrying(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match configure(conn) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // WAL lets readers (health checks, pages) proceed while the writer writes.
@@ -297,9 +317,15 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         });
     }
     for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        // IMMEDIATE takes the write lock first, and the version is read again under it: two
+        // processes opening a new data directory at once (a console and a CLI) must not both
+        // apply the same migration ("duplicate column").
         let tx = conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| Error::db("begin migration", e))?;
+        if schema_version(&tx)? >= version {
+            continue;
+        }
         tx.execute_batch(sql)
             .map_err(|e| Error::db(format!("apply migration {version} ({name})"), e))?;
         tx.execute(
@@ -345,6 +371,21 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         store.check_usable().await.unwrap();
+    }
+
+    #[test]
+    fn processes_opening_a_new_data_directory_at_once_migrate_it_once() {
+        for _ in 0..10 {
+            let dir = tempfile::tempdir().unwrap();
+            let opened: Vec<Result<Store, String>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..6)
+                    .map(|_| scope.spawn(|| Store::open(dir.path()).map_err(|e| e.to_string())))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            let errors: Vec<&String> = opened.iter().filter_map(|r| r.as_ref().err()).collect();
+            assert!(errors.is_empty(), "{errors:?}");
+        }
     }
 
     #[tokio::test]
