@@ -165,27 +165,12 @@ async fn policy_decision(pair: Pair<'_>) -> (Check, Value) {
     }
 }
 
-fn outcome<'a>(
-    report: &'a crate::probe::EnvironmentReport,
-    probe: &str,
-) -> Option<&'a ProbeOutcome> {
-    report.probes.iter().find(|p| p.probe == probe)
-}
-
-/// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them.
-fn deployed_flags(
-    report: &crate::probe::EnvironmentReport,
-) -> Option<(Option<bool>, Option<bool>)> {
-    let deps = outcome(report, "dependencies")?;
-    let body = deps.evidence.get("body")?;
-    let health = domain::health_formats::parse(&body.to_string(), None).ok()?;
-    let flags = domain::health_formats::strict_flags(&health);
-    Some((flags.redis_required, flags.inngest_required))
-}
-
 /// Steps 3 and 7: the redeployed service reports both dependencies as required.
 fn deployed_strict(env: &EnvironmentConfig, report: &crate::probe::EnvironmentReport) -> Check {
-    match deployed_flags(report) {
+    match report
+        .deployed_strict_flags()
+        .map(|f| (f.redis_required, f.inngest_required))
+    {
         Some((Some(true), Some(true))) => Check::Pass {
             summary: format!(
                 "{} reports Redis and Inngest as required dependencies.",
@@ -205,7 +190,9 @@ fn deployed_strict(env: &EnvironmentConfig, report: &crate::probe::EnvironmentRe
         _ => unknown(format!(
             "{}'s runtime dependencies did not say whether Redis and Inngest are required ({}).",
             env.name,
-            outcome(report, "dependencies").map_or("no answer", |o| o.message.as_str())
+            report
+                .outcome("dependencies")
+                .map_or("no answer", |o| o.message.as_str())
         )),
     }
 }
@@ -265,7 +252,7 @@ fn endpoints(
     if with_inngest {
         wanted.push("inngest");
     }
-    let outcomes: Vec<&ProbeOutcome> = wanted.iter().filter_map(|w| outcome(report, w)).collect();
+    let outcomes: Vec<&ProbeOutcome> = wanted.iter().filter_map(|w| report.outcome(w)).collect();
     if let Some(bad) = outcomes.iter().find(|o| o.status == ProbeStatus::Unhealthy) {
         return Check::Fail {
             problem: bad.message.clone(),
@@ -284,7 +271,7 @@ fn endpoints(
         return unknown(format!("{}: {}", unsure.probe, unsure.message));
     }
     if with_inngest
-        && let Some(inngest) = outcome(report, "inngest")
+        && let Some(inngest) = report.outcome("inngest")
         && inngest.status == ProbeStatus::Degraded
     {
         return unknown(format!("inngest: {}", inngest.message));
@@ -463,7 +450,7 @@ pub async fn go_criteria(
 ) -> (Vec<CriterionFinding>, Value) {
     let report = Prober::default().probe(pair.production).await;
     let from_probe = |name: &str| -> Finding {
-        match outcome(&report, name) {
+        match report.outcome(name) {
             None => Finding::Unmeasured {
                 missing: format!("The {name} probe did not run."),
             },
@@ -487,7 +474,10 @@ pub async fn go_criteria(
             },
         }
     };
-    let strict = match deployed_flags(&report) {
+    let strict = match report
+        .deployed_strict_flags()
+        .map(|f| (f.redis_required, f.inngest_required))
+    {
         Some((Some(true), Some(true))) => Finding::Met {
             evidence: "REDIS_REQUIRED and INNGEST_REQUIRED are true in production.".into(),
         },

@@ -1,20 +1,14 @@
 //! Background probing: each environment at its own interval, with jitter, one round at a time
 //! (a slow round delays the next instead of overlapping it). Every round is stored.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
 use crate::config::EnvironmentConfig;
 use crate::probe::{EnvironmentReport, Prober};
 use crate::state::AppState;
-
-fn now_unix() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs_f64()
-}
+use crate::store::auth::now_unix;
 
 /// ±10 % of the interval, different per environment and round, so environments sharing an
 /// interval do not probe in lockstep.

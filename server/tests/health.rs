@@ -62,15 +62,7 @@ async fn ready_answers_503_with_detail_when_the_database_file_is_made_unusable()
     );
     assert!(detail.contains("not a SQLite database"), "{detail}");
 
-    let deps: Value = app
-        .client()
-        .get(app.url("/api/runtime/dependencies"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deps: Value = app.get_json("/api/runtime/dependencies").await;
     assert_eq!(deps["ready"], false);
     assert_eq!(deps["status"], "not_ready");
     assert_eq!(deps["dependencies"]["database"]["status"], "unhealthy");
@@ -95,15 +87,7 @@ async fn ready_answers_503_when_the_database_file_is_deleted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dependencies_omit_redis_when_it_is_not_configured() {
     let app = TestApp::spawn(NO_ENVIRONMENTS).await;
-    let deps: Value = app
-        .client()
-        .get(app.url("/api/runtime/dependencies"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deps: Value = app.get_json("/api/runtime/dependencies").await;
     assert_eq!(deps["ready"], true);
     assert_eq!(deps["status"], "ready");
     assert_eq!(deps["required_failures"], serde_json::json!([]));
@@ -122,15 +106,7 @@ async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stoppe
     );
     let app = TestApp::spawn(&config).await;
 
-    let deps: Value = app
-        .client()
-        .get(app.url("/api/runtime/dependencies"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deps: Value = app.get_json("/api/runtime/dependencies").await;
     assert_eq!(deps["dependencies"]["redis"]["status"], "healthy", "{deps}");
     assert_eq!(
         deps["dependencies"]["redis"]["message"],
@@ -143,15 +119,7 @@ async fn an_optional_redis_is_healthy_when_up_and_degraded_but_ready_when_stoppe
     );
 
     redis.stop();
-    let deps: Value = app
-        .client()
-        .get(app.url("/api/runtime/dependencies"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deps: Value = app.get_json("/api/runtime/dependencies").await;
     assert_eq!(
         deps["dependencies"]["redis"]["status"], "degraded",
         "{deps}"

@@ -130,15 +130,7 @@ async fn the_environments_server_function_has_a_stable_url_and_masks_nothing_sec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_health_server_function_reports_the_database() {
     let app = TestApp::spawn("").await;
-    let body: Value = app
-        .client()
-        .post(app.url("/api/status/console"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.post_json("/api/status/console", &[]).await;
     assert_eq!(body["ready"], true);
     assert_eq!(body["dependencies"]["database"]["status"], "healthy");
     app.stop().await.unwrap();
@@ -199,15 +191,7 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
         probed["redis_required"], true,
         "strict flag as the service reports it"
     );
-    let overview: Value = app
-        .client()
-        .post(app.url("/api/status/overview"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = app.post_json("/api/status/overview", &[]).await;
     let svc = &overview[0];
     assert_eq!(svc["summary"]["name"], "svc");
     assert!(!svc["timeline"].as_array().unwrap().is_empty());

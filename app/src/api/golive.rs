@@ -214,12 +214,7 @@ async fn measure_verdict(state: &engine::AppState, id: i64) -> Result<VerdictVie
     };
     let staging_report = engine::probe::Prober::default().probe(envs.0).await;
     let staging_strict = staging_report
-        .probes
-        .iter()
-        .find(|p| p.probe == "dependencies")
-        .and_then(|d| d.evidence.get("body"))
-        .and_then(|b| domain::health_formats::parse(&b.to_string(), None).ok())
-        .map(|h| domain::health_formats::strict_flags(&h))
+        .deployed_strict_flags()
         .and_then(|f| Some(f.redis_required? && f.inngest_required?));
     let production_strict = match find(Criterion::StrictFlags) {
         Some(Finding::Met { .. }) => Some(true),

@@ -86,12 +86,7 @@ mod ssr {
 
     use crate::model::{EnvironmentDetail, EnvironmentStatus, EnvironmentSummary, FailureEvidence};
 
-    fn now_unix() -> f64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs_f64()
-    }
+    use engine::store::auth::now_unix;
 
     pub(super) async fn detail(
         state: &AppState,
@@ -191,12 +186,9 @@ mod ssr {
             .streak_start(name)
             .await?
             .map(|(v, since)| (v, (now - since).max(0.0)));
-        let deployed = report.as_ref().and_then(|r| {
-            let deps = r.probes.iter().find(|p| p.probe == "dependencies")?;
-            let body = deps.evidence.get("body")?;
-            let health = domain::health_formats::parse(&body.to_string(), None).ok()?;
-            Some(domain::health_formats::strict_flags(&health))
-        });
+        let deployed = report
+            .as_ref()
+            .and_then(engine::probe::EnvironmentReport::deployed_strict_flags);
         let word = |r: domain::probe::Readiness| {
             serde_json::to_value(r)
                 .ok()

@@ -33,6 +33,21 @@ pub struct EnvironmentReport {
     pub probes: Vec<ProbeOutcome>,
 }
 
+impl EnvironmentReport {
+    /// The outcome of probe `name` (`readiness`, `dependencies`, ...), if it ran.
+    pub fn outcome(&self, name: &str) -> Option<&ProbeOutcome> {
+        self.probes.iter().find(|p| p.probe == name)
+    }
+
+    /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them in its runtime
+    /// dependencies; `None` when that answer is missing or unreadable.
+    pub fn deployed_strict_flags(&self) -> Option<domain::health_formats::StrictFlags> {
+        let body = self.outcome("dependencies")?.evidence.get("body")?;
+        let health = domain::health_formats::parse(&body.to_string(), None).ok()?;
+        Some(domain::health_formats::strict_flags(&health))
+    }
+}
+
 #[derive(Clone)]
 pub struct Prober {
     client: reqwest::Client,

@@ -244,8 +244,8 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn client_of(headers: &HeaderMap, peer: SocketAddr) -> String {
-    let _ = headers;
+/// The client address recorded in the audit log.
+fn client_of(peer: SocketAddr) -> String {
     peer.ip().to_string()
 }
 
@@ -262,7 +262,7 @@ async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let client = client_of(&headers, peer);
+    let client = client_of(peer);
     let store = &access.app.store;
     let allowed = access.app.config.server.access.sign_in_attempts_per_minute;
     if !same_origin(&headers) {
@@ -356,7 +356,7 @@ async fn sign_out(
                 "sign_out",
                 "",
                 "success",
-                &client_of(&headers, peer),
+                &client_of(peer),
                 serde_json::json!({}),
             )
             .await;
@@ -419,7 +419,7 @@ async fn setup(
                     "token_created",
                     &row.id,
                     "success",
-                    &client_of(&headers, peer),
+                    &client_of(peer),
                     serde_json::json!({"name": row.name, "role": row.role}),
                 )
                 .await;

@@ -127,6 +127,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// GETs `path` as the admin and parses the JSON answer.
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        serde_json::from_str(&self.get_text(path).await).unwrap()
+    }
+
     /// GETs `path` as the admin and returns the body.
     #[allow(dead_code)] // not every test binary uses it
     pub async fn get_text(&self, path: &str) -> String {
