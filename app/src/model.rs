@@ -224,6 +224,8 @@ pub struct StepView {
     pub last_by: Option<String>,
     /// What the last check saw, pretty JSON (secrets masked).
     pub evidence: Option<String>,
+    /// Step 10 waiting for a replay that is running now: its run id.
+    pub running_replay: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,11 +238,5 @@ pub struct GoLiveDetail {
     pub report: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VerdictView {
-    pub verdict: domain::golive::Verdict,
-    pub findings: Vec<domain::golive::CriterionFinding>,
-    /// The plain-text leadership update.
-    pub update: String,
-    pub measured_unix: f64,
-}
+/// The verdict measured now, with its findings and the leadership update.
+pub use domain::golive::VerdictReport as VerdictView;

@@ -26,6 +26,7 @@ pub mod run_output;
 pub mod secret;
 pub mod shell_words;
 pub mod summary;
+pub mod text;
 pub mod time;
 pub mod validator;
 

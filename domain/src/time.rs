@@ -16,6 +16,28 @@ pub fn minute_utc(unix_secs: f64) -> String {
     format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}")
 }
 
+/// A span for people: "17 h 42 min", "3 min", "45 s".
+pub fn human_duration(secs: f64) -> String {
+    let secs = secs.max(0.0) as u64;
+    match secs {
+        s if s >= 86_400 => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+        s if s >= 3600 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        s if s >= 60 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+/// A configured window in words: "24 hours", "2 days", "1 minute", "90 minutes".
+pub fn window_words(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        s if s >= 2 * 86_400 && s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s >= 3_600 && s % 3_600 == 0 => plural(s / 3_600, "hour"),
+        s if s >= 60 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
 /// Compact form for directory names: `20261129T153612Z`.
 pub fn compact_utc(unix_secs: i64) -> String {
     let (y, m, d, hh, mm, ss) = civil(unix_secs);
@@ -83,6 +105,18 @@ fn civil(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_and_spans_in_words() {
+        assert_eq!(window_words(86_400), "24 hours");
+        assert_eq!(window_words(2 * 86_400), "2 days");
+        assert_eq!(window_words(3_600), "1 hour");
+        assert_eq!(window_words(60), "1 minute");
+        assert_eq!(window_words(5_400), "90 minutes");
+        assert_eq!(window_words(45), "45 seconds");
+        assert_eq!(human_duration(63_720.0), "17 h 42 min");
+        assert_eq!(human_duration(-3.0), "0 s");
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -79,6 +79,8 @@ pub struct ServerConfig {
     pub redis: Option<ConsoleRedis>,
     pub retention: Retention,
     pub access: AccessConfig,
+    /// Certificate authorities trusted for outbound TLS on top of the web roots (`ca_file`).
+    pub roots: crate::tls::TrustedRoots,
 }
 
 /// Sign-in and sessions (`[auth]`).
@@ -414,6 +416,8 @@ struct RawServer {
     history_raw_hours: Option<Spanned<u64>>,
     /// Days of hourly rollups to keep (at least 30, for the 30 d window).
     history_days: Option<Spanned<u64>>,
+    /// A PEM bundle of CA certificates trusted for outbound TLS, beside the web roots.
+    ca_file: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize)]
@@ -525,6 +529,15 @@ impl RawConfig {
                     url: url.into_inner(),
                     required: self.server.redis_required,
                 })
+            }
+        };
+
+        let roots = match self.server.ca_file {
+            None => crate::tls::TrustedRoots::default(),
+            Some(file) => {
+                let path = base.join(file.get_ref());
+                crate::tls::TrustedRoots::load(&path)
+                    .map_err(|e| at.error(file.span(), format!("key `ca_file` in [server]: {e}")))?
             }
         };
 
@@ -827,6 +840,7 @@ impl RawConfig {
                 redis,
                 retention,
                 access,
+                roots,
             },
             environments,
             suites,

@@ -46,22 +46,24 @@ pub async fn runtime_report(state: &AppState) -> RuntimeReport {
     };
     let redis = async {
         let redis = state.config.server.redis.as_ref()?;
-        Some(match redis_ping::ping(&redis.url, CHECK_TIMEOUT).await {
-            Ok(latency) => DependencyCheck::measured(
-                "redis",
-                redis.required,
-                true,
-                "Redis ping succeeded".into(),
-                Some(ms(latency)),
-            ),
-            Err(e) => DependencyCheck::measured(
-                "redis",
-                redis.required,
-                false,
-                format!("Redis ping failed: {e}"),
-                None,
-            ),
-        })
+        Some(
+            match redis_ping::ping(&redis.url, CHECK_TIMEOUT, &state.config.server.roots).await {
+                Ok(latency) => DependencyCheck::measured(
+                    "redis",
+                    redis.required,
+                    true,
+                    "Redis ping succeeded".into(),
+                    Some(ms(latency)),
+                ),
+                Err(e) => DependencyCheck::measured(
+                    "redis",
+                    redis.required,
+                    false,
+                    format!("Redis ping failed: {e}"),
+                    None,
+                ),
+            },
+        )
     };
     let (database, redis) = tokio::join!(database, redis);
     let mut checks = vec![database];

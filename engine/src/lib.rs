@@ -13,6 +13,7 @@ pub mod replay;
 pub mod scheduler;
 pub mod state;
 pub mod store;
+pub mod tls;
 pub mod validation;
 
 pub use config::{Config, Overrides};

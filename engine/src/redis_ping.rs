@@ -6,11 +6,12 @@
 use std::time::{Duration, Instant};
 
 use domain::RedisUrl;
-use std::sync::Arc;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_rustls::rustls::pki_types::ServerName;
+
+use crate::tls::TrustedRoots;
 
 /// Longest reply line accepted; PING, AUTH and SELECT replies are a few bytes.
 const MAX_REPLY: usize = 4096;
@@ -30,11 +31,15 @@ pub enum PingError {
 }
 
 /// Connects, authenticates and selects the database as the URL says, sends PING and expects
-/// PONG. Returns the round-trip time of the whole exchange.
-pub async fn ping(url: &RedisUrl, timeout: Duration) -> Result<Duration, PingError> {
+/// PONG. Returns the round-trip time of the whole exchange. `rediss://` trusts `roots`.
+pub async fn ping(
+    url: &RedisUrl,
+    timeout: Duration,
+    roots: &TrustedRoots,
+) -> Result<Duration, PingError> {
     let addr = url.socket_addr();
     let started = Instant::now();
-    match tokio::time::timeout(timeout, exchange(url, &addr)).await {
+    match tokio::time::timeout(timeout, exchange(url, &addr, roots)).await {
         Ok(Ok(())) => Ok(started.elapsed()),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(PingError::Timeout {
@@ -44,7 +49,7 @@ pub async fn ping(url: &RedisUrl, timeout: Duration) -> Result<Duration, PingErr
     }
 }
 
-async fn exchange(url: &RedisUrl, addr: &str) -> Result<(), PingError> {
+async fn exchange(url: &RedisUrl, addr: &str, roots: &TrustedRoots) -> Result<(), PingError> {
     let tcp = TcpStream::connect(addr)
         .await
         .map_err(|e| PingError::Unreachable {
@@ -55,23 +60,14 @@ async fn exchange(url: &RedisUrl, addr: &str) -> Result<(), PingError> {
     if !url.tls() {
         return talk(url, addr, tcp).await;
     }
-    // rediss://: TLS with the public web roots and the URL's host as the server name.
-    let roots = tokio_rustls::rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
+    // rediss://: TLS with the trusted roots and the URL's host as the server name.
     let tls_err = |reason: String| PingError::Tls {
         addr: addr.to_string(),
         reason,
     };
-    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| tls_err(e.to_string()))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+    let config = roots.rustls_config().map_err(tls_err)?;
     let name = ServerName::try_from(url.host().to_string()).map_err(|e| tls_err(e.to_string()))?;
-    let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
+    let stream = tokio_rustls::TlsConnector::from(config)
         .connect(name, tcp)
         .await
         .map_err(|e| tls_err(e.to_string()))?;
@@ -169,7 +165,9 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         let url = RedisUrl::parse(&format!("redis://127.0.0.1:{port}")).unwrap();
-        let err = ping(&url, Duration::from_secs(2)).await.unwrap_err();
+        let err = ping(&url, Duration::from_secs(2), &TrustedRoots::default())
+            .await
+            .unwrap_err();
         assert!(matches!(err, PingError::Unreachable { .. }), "{err}");
     }
 
@@ -182,7 +180,9 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(10)).await;
         });
         let url = RedisUrl::parse(&format!("redis://127.0.0.1:{port}")).unwrap();
-        let err = ping(&url, Duration::from_millis(200)).await.unwrap_err();
+        let err = ping(&url, Duration::from_millis(200), &TrustedRoots::default())
+            .await
+            .unwrap_err();
         assert!(matches!(err, PingError::Timeout { .. }), "{err}");
         hold.abort();
     }
@@ -197,7 +197,9 @@ mod tests {
             drop(socket);
         });
         let url = RedisUrl::parse(&format!("rediss://localhost:{port}")).unwrap();
-        let err = ping(&url, Duration::from_secs(2)).await.unwrap_err();
+        let err = ping(&url, Duration::from_secs(2), &TrustedRoots::default())
+            .await
+            .unwrap_err();
         assert!(matches!(err, PingError::Tls { .. }), "{err}");
     }
 }

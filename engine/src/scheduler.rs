@@ -58,7 +58,7 @@ pub fn spawn_pruning(state: &AppState) -> JoinHandle<()> {
 
 /// Starts one probing loop per configured environment. Abort the handles to stop them.
 pub fn spawn(state: &AppState) -> Vec<JoinHandle<()>> {
-    let prober = Prober::default();
+    let prober = state.prober.clone();
     state
         .config
         .environments

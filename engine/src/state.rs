@@ -6,6 +6,7 @@ use std::time::Instant;
 use tokio::sync::{broadcast, watch};
 
 use crate::config::Config;
+use crate::probe::Prober;
 use crate::replay::manager::ReplayManager;
 use crate::store::Store;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub replays: Arc<ReplayManager>,
+    /// The probes' HTTP client, shared so connections are reused; trusts `[server] ca_file`.
+    pub prober: Prober,
     pub started: Instant,
     /// The name of each environment whose probe round was just stored: what live pages
     /// subscribe to (`/api/events`).
@@ -25,10 +28,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, store: Store) -> Self {
+        let roots = config.server.roots.clone();
         Self {
+            prober: Prober::new(crate::probe::DEFAULT_TIMEOUT, &roots),
             config: Arc::new(config),
             store,
-            replays: Arc::new(ReplayManager::default()),
+            replays: Arc::new(ReplayManager::new(roots)),
             started: Instant::now(),
             rounds: broadcast::channel(256).0,
             stopping: watch::channel(false).0,

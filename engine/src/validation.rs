@@ -8,24 +8,27 @@ use domain::RedisUrl;
 use domain::env_file::EnvFile;
 use domain::validator::ConnectionFacts;
 
+use crate::tls::TrustedRoots;
+
 /// The reference validator's PING budget: 2 s to connect and read.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 const ROUTE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Measures what the checks need; the verdicts are decided in `domain::validator`.
-pub async fn measure(file: &EnvFile, verify_route: bool) -> ConnectionFacts {
+/// TLS (`rediss://`, an https webhook URL) trusts `roots`.
+pub async fn measure(file: &EnvFile, verify_route: bool, roots: &TrustedRoots) -> ConnectionFacts {
     let redis_ping = match file.get("REDIS_URL").filter(|v| !v.trim().is_empty()) {
         None => None,
         Some(raw) => Some(match RedisUrl::parse(raw) {
             Err(e) => Err(format!("REDIS_URL is not a valid Redis URL: {e}")),
-            Ok(url) => crate::redis_ping::ping(&url, REDIS_TIMEOUT)
+            Ok(url) => crate::redis_ping::ping(&url, REDIS_TIMEOUT, roots)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         }),
     };
     let inngest_route = if verify_route {
-        Some(route(file).await)
+        Some(route(file, roots).await)
     } else {
         None
     };
@@ -35,7 +38,7 @@ pub async fn measure(file: &EnvFile, verify_route: bool) -> ConnectionFacts {
     }
 }
 
-async fn route(file: &EnvFile) -> Result<(), String> {
+async fn route(file: &EnvFile, roots: &TrustedRoots) -> Result<(), String> {
     let url = file
         .get("INNGEST_WEBHOOK_URL")
         .filter(|v| !v.trim().is_empty())
@@ -45,7 +48,8 @@ async fn route(file: &EnvFile) -> Result<(), String> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err("INNGEST_WEBHOOK_URL must start with http:// or https://".into());
     }
-    let client = reqwest::Client::builder()
+    let client = roots
+        .http_client()
         .connect_timeout(ROUTE_TIMEOUT)
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;

@@ -1,11 +1,10 @@
-//! The go-live's automatic checks against real components: a real redis-server, two small
-//! target services (staging, production) whose readiness and runtime dependencies are built
-//! from live Redis state and whose strict flags change when "redeployed", a signed Inngest
-//! endpoint, real env files, real readiness history and a real replay. The walk reaches Go;
-//! then Redis stops and the verdict turns No-Go with the reason in plain words.
-//!
-//! The "production" environment runs in staging mode here: production mode requires an https
-//! INNGEST_WEBHOOK_URL, and the route check must reach this plain-HTTP test service.
+//! The go-live walked through `engine::golive` against real components: two real
+//! redis-servers (staging's and production's), two small target services whose readiness and
+//! runtime dependencies are built from live Redis state and whose strict flags change when
+//! "redeployed", production served over real TLS (a test CA trusted through `ca_file`) with a
+//! signed Inngest endpoint, real env files, real readiness history and a real replay. The
+//! walk reaches Go and is signed off; a second go-live reaches Go, then production's Redis
+//! stops and it turns No-Go with the reason in plain words.
 
 mod support;
 
@@ -13,10 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use domain::golive::{
-    Check, Checklist, StepEvent, StepId, UpdateFacts, Verdict, leadership_update, verdict,
-};
-use engine::golive::{Pair, evaluate, go_criteria};
+use domain::golive::{Check, Criterion, StepId, Verdict};
+use engine::golive::{Action, GoLiveError};
+use engine::store::golive::Decision;
+use support::tls::TestCa;
 use support::{RedisServer, TestApp};
 
 const SIGNING_KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
@@ -24,68 +23,77 @@ const EVENT_KEY: &str = "golive-event-key-0001";
 const APP_ID: &str = "caio-alpha";
 
 /// A target service: ready while its Redis answers; reports Redis and Inngest as required
-/// once `strict` is set (as after a redeploy with the strict flags).
-async fn target(redis_url: String, strict: Arc<AtomicBool>) -> String {
+/// once `strict` is set (as after a redeploy with the strict flags). Over TLS when `ca` is
+/// given. Returns its base URL.
+async fn target(redis_url: String, strict: Arc<AtomicBool>, ca: Option<&TestCa>) -> String {
     use axum::http::{HeaderMap, StatusCode};
     use axum::routing::get;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let url = domain::RedisUrl::parse(&redis_url).unwrap();
     let redis_up = move || {
         let url = url.clone();
         async move {
-            engine::redis_ping::ping(&url, Duration::from_millis(500))
+            engine::redis_ping::ping(&url, Duration::from_millis(500), &Default::default())
                 .await
                 .is_ok()
         }
     };
     let ready_check = redis_up.clone();
     let (deps_strict, deps_check) = (strict.clone(), redis_up.clone());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route(
-                "/api/health/ready",
-                get(move || async move {
-                    if ready_check().await {
-                        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"})))
-                    } else {
-                        (
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            axum::Json(serde_json::json!({"detail": "Runtime dependencies not ready: redis: connection refused"})),
-                        )
+    let app = axum::Router::new()
+        .route(
+            "/api/health/ready",
+            get(move || async move {
+                if ready_check().await {
+                    (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"})))
+                } else {
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        axum::Json(serde_json::json!({"detail": "Runtime dependencies not ready: redis: connection refused"})),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/api/runtime/dependencies",
+            get(move || async move {
+                let required = deps_strict.load(Ordering::SeqCst);
+                let up = deps_check().await;
+                axum::Json(serde_json::json!({
+                    "status": if up { "ready" } else { "not_ready" },
+                    "ready": up || !required,
+                    "required_failures": if up || !required { vec![] } else { vec!["redis"] },
+                    "dependencies": {
+                        "redis": {"required": required, "ready": up, "status": if up { "healthy" } else { "unhealthy" }, "message": if up { "PONG" } else { "connection refused" }},
+                        "inngest": {"required": required, "ready": true, "status": "healthy", "message": "mounted"}
                     }
-                }),
-            )
-            .route(
-                "/api/runtime/dependencies",
-                get(move || async move {
-                    let required = deps_strict.load(Ordering::SeqCst);
-                    let up = deps_check().await;
-                    axum::Json(serde_json::json!({
-                        "status": if up { "ready" } else { "not_ready" },
-                        "ready": up || !required,
-                        "required_failures": if up || !required { vec![] } else { vec!["redis"] },
-                        "dependencies": {
-                            "redis": {"required": required, "ready": up, "status": if up { "healthy" } else { "unhealthy" }, "message": if up { "PONG" } else { "connection refused" }},
-                            "inngest": {"required": required, "ready": true, "status": "healthy", "message": "mounted"}
-                        }
-                    }))
-                }),
-            )
-            .route(
-                "/api/inngest",
-                get(|headers: HeaderMap| async move {
-                    support::cloud_sdk_answer(&headers, SIGNING_KEY, EVENT_KEY, APP_ID)
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
-    base
+                }))
+            }),
+        )
+        .route(
+            "/api/inngest",
+            get(|headers: HeaderMap| async move {
+                support::cloud_sdk_answer(&headers, SIGNING_KEY, EVENT_KEY, APP_ID)
+            }),
+        );
+    match ca {
+        Some(ca) => {
+            let listener = ca.listener().await;
+            let port = axum::serve::Listener::local_addr(&listener).unwrap().port();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            format!("https://localhost:{port}")
+        }
+        None => {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            base
+        }
+    }
 }
 
-fn env_file(redis: &str, base: &str, strict: bool) -> String {
+fn env_file(mode: &str, redis: &str, base: &str, strict: bool) -> String {
     format!(
-        "ENVIRONMENT=staging\nLOG_LEVEL=INFO\nANTHROPIC_API_KEY=sk-ant-golive-1\nOPENAI_API_KEY=sk-openai-golive-2\n\
+        "ENVIRONMENT={mode}\nLOG_LEVEL=INFO\nANTHROPIC_API_KEY=sk-ant-golive-1\nOPENAI_API_KEY=sk-openai-golive-2\n\
          REDIS_URL={redis}\nREDIS_REQUIRED={strict}\nINNGEST_REQUIRED={strict}\n\
          INNGEST_SIGNING_KEY={SIGNING_KEY}\nINNGEST_EVENT_KEY={EVENT_KEY}\nINNGEST_APP_ID={APP_ID}\n\
          INNGEST_WEBHOOK_URL={base}/api/inngest\nDASHBOARD_AUTH_TOKEN=Xq7pL2vN9rT4wY8zK3mB6cF1hJ5dG0sA\n\
@@ -94,141 +102,155 @@ fn env_file(redis: &str, base: &str, strict: bool) -> String {
     )
 }
 
-fn passed(check: &Check) -> bool {
-    matches!(check, Check::Pass { .. })
+/// The outcome of each checked step, for compact assertions: `[(1, "pass"), (2, "fail")]`.
+fn outcomes(checked: &[(StepId, Check)]) -> Vec<(usize, &'static str)> {
+    checked
+        .iter()
+        .map(|(step, check)| {
+            let word = match check {
+                Check::Pass { .. } => "pass",
+                Check::Fail { .. } => "fail",
+                Check::Unknown { .. } => "unknown",
+                Check::Waiting { .. } => "waiting",
+            };
+            (step.number(), word)
+        })
+        .collect()
+}
+
+fn confirm(note: &str) -> Action {
+    Action::Confirm {
+        note: Some(note.into()),
+    }
+}
+
+async fn wait_for_run(state: &engine::AppState, run: i64) {
+    for _ in 0..300 {
+        let done = state
+            .store
+            .run(run)
+            .await
+            .unwrap()
+            .is_some_and(|r| r.status == engine::store::RunStatus::Completed);
+        if done && state.replays.running("example").is_none() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("replay run {run} did not finish within 30 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_go_live_walks_to_go_and_a_redis_outage_turns_it_no_go() {
-    let mut redis = RedisServer::start();
-    let redis_url = redis.url();
+async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_no_go() {
+    let staging_redis = RedisServer::start();
+    let mut production_redis = RedisServer::start();
+    let ca = TestCa::new();
     let (staging_strict, production_strict) = (
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
     );
-    let staging_base = target(redis_url.clone(), staging_strict.clone()).await;
-    let production_base = target(redis_url.clone(), production_strict.clone()).await;
+    let staging_base = target(staging_redis.url(), staging_strict.clone(), None).await;
+    let production_base =
+        target(production_redis.url(), production_strict.clone(), Some(&ca)).await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("staging.env"),
-        env_file(&redis_url, &staging_base, false),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("production.env"),
-        env_file(&redis_url, &production_base, true),
-    )
-    .unwrap();
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "staging.env",
+        env_file("staging", &staging_redis.url(), &staging_base, false),
+    );
+    write(
+        "production.env",
+        env_file(
+            "production",
+            &production_redis.url(),
+            &production_base,
+            false,
+        ),
+    );
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let config = format!(
-        "[golive]\nstability_minutes = 1\n\n\
+        "[server]\nca_file = \"{}\"\n\n[golive]\nstability_minutes = 1\n\n\
          [[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{staging_base}\"\nenv_file = \"staging.env\"\n\
          probe_interval_secs = 3600\nexpected_inngest_functions = 4\n\n\
-         [[environments]]\nname = \"production\"\nmode = \"staging\"\nbase_url = \"{production_base}\"\nenv_file = \"production.env\"\n\
+         [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{production_base}\"\nenv_file = \"production.env\"\n\
          probe_interval_secs = 3600\nexpected_inngest_functions = 4\n\n\
          [[suites]]\nname = \"example\"\ngolden_set = \"{}\"\nmin_pass_rate = 0.95\nconcurrency = 2\ncase_timeout_secs = 30\n\
          runner = {{ kind = \"command\", command = [\"python3\", \"{}\"] }}\n",
+        ca.ca_file().display(),
         examples.join("golden_set.json").display(),
         examples.join("runner/example_runner.py").display(),
     );
     let app = TestApp::spawn_with(&config, dir.path()).await;
     let state = app.state.clone();
-    let staging = state.config.environment("staging").unwrap().clone();
-    let production = state.config.environment("production").unwrap().clone();
-    let pair = Pair {
-        staging: &staging,
-        production: &production,
-    };
-    let now = || engine::store::auth::now_unix();
-    let golive = state
-        .store
-        .start_golive("staging", "production", "ana")
-        .await
-        .unwrap();
-    let record = |step: StepId, check: Check, evidence: serde_json::Value| {
-        let store = state.store.clone();
+    let act = |id: i64, step: StepId, action: Action| {
+        let state = state.clone();
         async move {
-            store
-                .record_step(
-                    golive.id,
-                    step,
-                    StepEvent::Evaluated { check },
-                    "ana",
-                    evidence,
-                )
+            engine::golive::act(&state, id, step, action, "ana")
                 .await
                 .unwrap()
         }
     };
 
-    // 1. The four inputs, masked in the evidence.
-    let (check, evidence) = evaluate(&state, pair, StepId::ConfirmInputs, now()).await;
-    assert!(passed(&check), "{check:?}");
-    assert!(
-        !evidence.to_string().contains(SIGNING_KEY) && !evidence.to_string().contains(EVENT_KEY)
+    // Start: step 1 is checked at once and passes (the four inputs, production's webhook
+    // https); step 2 opens and fails: staging's env file still has the flags false.
+    let (golive, checked) = engine::golive::start(&state, "staging", "production", "ana")
+        .await
+        .unwrap();
+    let id = golive.id;
+    assert_eq!(
+        outcomes(&checked),
+        [(1, "pass"), (2, "fail")],
+        "{checked:#?}"
     );
-    record(StepId::ConfirmInputs, check, evidence).await;
-
-    // 2. Policy: staging's env file still has the flags false; the lines to set are named.
-    let (check, _) = evaluate(&state, pair, StepId::PolicyDecision, now()).await;
-    match &check {
+    match &checked[1].1 {
         Check::Fail { action, .. } => assert!(
             action.contains("REDIS_REQUIRED=true / INNGEST_REQUIRED=true"),
             "{action}"
         ),
         other => panic!("{other:?}"),
     }
-    record(StepId::PolicyDecision, check, serde_json::json!({})).await;
-    std::fs::write(
-        dir.path().join("staging.env"),
-        env_file(&redis_url, &staging_base, true),
-    )
-    .unwrap();
-    let (check, evidence) = evaluate(&state, pair, StepId::PolicyDecision, now()).await;
-    assert!(passed(&check), "{check:?}");
-    record(StepId::PolicyDecision, check, evidence).await;
-
-    // 3. Redeploy staging: before it happens the deployed service still says "not required".
-    state
-        .store
-        .record_step(
-            golive.id,
-            StepId::UpdateStaging,
-            StepEvent::Confirm {
-                by: "ana".into(),
-                note: Some("redeployed".into()),
-            },
-            "ana",
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
-    let (check, _) = evaluate(&state, pair, StepId::UpdateStaging, now()).await;
+    let (_, records, _) = state.store.golive(id).await.unwrap();
+    let evidence = records[0].evidence.to_string();
     assert!(
-        matches!(&check, Check::Fail { problem, .. } if problem.contains("REDIS_REQUIRED=false")),
-        "{check:?}"
+        !evidence.contains(SIGNING_KEY) && !evidence.contains(EVENT_KEY),
+        "{evidence}"
     );
+
+    // 2. The engineer sets the lines; Check again passes and stops at step 3 (a person's step).
+    write(
+        "staging.env",
+        env_file("staging", &staging_redis.url(), &staging_base, true),
+    );
+    let checked = act(id, StepId::PolicyDecision, Action::Check).await;
+    assert_eq!(outcomes(&checked), [(2, "pass")]);
+
+    // 3. Confirmed before the redeploy happened: the deployed staging still says "not required".
+    let checked = act(id, StepId::UpdateStaging, confirm("redeploying")).await;
+    assert!(
+        matches!(&checked[..], [(_, Check::Fail { problem, .. })] if problem.contains("REDIS_REQUIRED=false")),
+        "{checked:#?}"
+    );
+    // After the redeploy: 3 passes, 4 (validator with a real PING) and 5 (live endpoints) open
+    // and pass, 6 opens and waits for the (shortened) window, showing the time remaining.
     staging_strict.store(true, Ordering::SeqCst);
-    let (check, evidence) = evaluate(&state, pair, StepId::UpdateStaging, now()).await;
-    assert!(passed(&check), "{check:?}");
-    record(StepId::UpdateStaging, check, evidence).await;
-
-    // 4, 5. Validate staging (real Redis PING) and its live endpoints.
-    for step in [StepId::ValidateStaging, StepId::VerifyStagingEndpoints] {
-        let (check, evidence) = evaluate(&state, pair, step, now()).await;
-        assert!(passed(&check), "{step:?}: {check:?}");
-        record(step, check, evidence).await;
-    }
-
-    // 6. Stability over the configured (shortened) window, from real stored rounds.
-    // The scheduler's first round is the only history: ready, with the time remaining shown.
-    let (check, _) = evaluate(&state, pair, StepId::StagingStable, now()).await;
-    assert!(
-        matches!(&check, Check::Waiting { summary, remaining_secs } if summary.contains("to go") && *remaining_secs > 30.0),
-        "{check:?}"
+    let checked = act(id, StepId::UpdateStaging, confirm("redeployed at 14:02")).await;
+    assert_eq!(
+        outcomes(&checked),
+        [(3, "pass"), (4, "pass"), (5, "pass"), (6, "waiting")],
+        "{checked:#?}"
     );
-    let round = engine::probe::Prober::default().probe(&staging).await;
-    let t0 = now();
+    assert!(
+        matches!(&checked[3].1, Check::Waiting { summary, remaining_secs } if summary.contains("to go") && *remaining_secs > 30.0),
+        "{checked:#?}"
+    );
+
+    // 6. A minute of ready rounds in the stored history (one second apart: no gap for a
+    // one-hour interval) makes staging stable; step 7 waits for the operator.
+    let round = state
+        .prober
+        .probe(state.config.environment("staging").unwrap())
+        .await;
+    let t0 = engine::store::auth::now_unix();
     for k in 0..=70 {
         state
             .store
@@ -236,96 +258,99 @@ async fn a_go_live_walks_to_go_and_a_redis_outage_turns_it_no_go() {
             .await
             .unwrap();
     }
-    let (check, evidence) = evaluate(&state, pair, StepId::StagingStable, now()).await;
-    // Rounds one second apart are gaps for a 3600 s interval only if longer than 3 intervals:
-    // they are not, so a minute of ready rounds is stable.
-    assert!(passed(&check), "{check:?} {evidence}");
-    record(StepId::StagingStable, check, evidence).await;
+    let checked = act(id, StepId::StagingStable, Action::Check).await;
+    assert_eq!(outcomes(&checked), [(6, "pass")], "{checked:#?}");
 
-    // 7-9. Production: redeploy with the strict flags, validate with the signed route check,
-    // verify endpoints including Inngest (cloud, 4 functions, key hashes match).
-    state
-        .store
-        .record_step(
-            golive.id,
-            StepId::UpdateProduction,
-            StepEvent::Confirm {
-                by: "ana".into(),
-                note: None,
-            },
-            "ana",
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    // 7-9. Production redeployed with the strict flags: verified, validated with the signed
+    // route check over TLS, endpoints and Inngest (cloud, 4 functions, key hashes) verified.
+    // 10 opens: no replay yet, so it cannot be measured (Hold-worthy, never Go).
+    write(
+        "production.env",
+        env_file(
+            "production",
+            &production_redis.url(),
+            &production_base,
+            true,
+        ),
+    );
     production_strict.store(true, Ordering::SeqCst);
-    for step in [
-        StepId::UpdateProduction,
-        StepId::ValidateProduction,
-        StepId::VerifyProductionEndpoints,
-    ] {
-        let (check, evidence) = evaluate(&state, pair, step, now()).await;
-        assert!(passed(&check), "{step:?}: {check:?}");
-        record(step, check, evidence).await;
-    }
-
-    // 10. Release gate: no replay yet is Hold-worthy, then a real replay of the example suite.
-    let (check, _) = evaluate(&state, pair, StepId::ReleaseGate, now()).await;
-    assert!(
-        matches!(&check, Check::Unknown { missing } if missing.contains("No replay")),
-        "{check:?}"
+    let checked = act(id, StepId::UpdateProduction, confirm("")).await;
+    assert_eq!(
+        outcomes(&checked),
+        [(7, "pass"), (8, "pass"), (9, "pass"), (10, "unknown")],
+        "{checked:#?}"
     );
-    let run = state
-        .replays
-        .start(&state.store, &state.config.suites, "example")
+    let hold = engine::golive::verdict_now(&state, id).await.unwrap();
+    assert_eq!(hold.verdict.word(), "Hold", "{hold:#?}");
+
+    // 10. The replay started from the step: waiting while it runs, passed once it finished.
+    let run = engine::golive::start_gate_replay(&state, id, "ana")
         .await
         .unwrap();
-    for _ in 0..300 {
-        let runs = state.store.list_runs(10).await.unwrap();
-        if runs
-            .iter()
-            .any(|r| r.id == run && r.status == engine::store::RunStatus::Completed)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let (check, evidence) = evaluate(&state, pair, StepId::ReleaseGate, now()).await;
+    let (_, _, checklist) = state.store.golive(id).await.unwrap();
     assert!(
-        matches!(&check, Check::Pass { summary } if summary.contains("6/6")),
-        "{check:?}"
+        matches!(checklist.state(StepId::ReleaseGate), domain::golive::StepState::Checked { check: Check::Waiting { summary, .. }, .. } if summary.contains(&format!("Replay run {run} is running"))),
+        "{checklist:#?}"
     );
-    let checklist: Checklist = record(StepId::ReleaseGate, check, evidence).await;
-    assert_eq!(checklist.current(), None, "all ten steps passed");
+    wait_for_run(&state, run).await;
+    let checked = act(id, StepId::ReleaseGate, Action::Check).await;
+    assert!(
+        matches!(&checked[..], [(_, Check::Pass { summary })] if summary.contains("6/6")),
+        "{checked:#?}"
+    );
 
-    // The verdict: Go, and the leadership update says so.
-    let (findings, _) = go_criteria(&state, pair, now()).await;
-    let go = verdict(&findings);
-    assert_eq!(go, Verdict::Go, "{findings:#?}");
-    let update = leadership_update(&UpdateFacts {
-        staging: "staging".into(),
-        production: "production".into(),
-        staging_strict: Some(true),
-        production_strict: Some(true),
-        production_endpoints: findings[1].finding.clone(),
-        replay: None,
-        min_pass_rate: 0.95,
-        current_step: checklist.current(),
-        verdict: go,
-    });
-    assert!(update.starts_with("Go-live readiness for production: reviewed and validated."));
+    // The verdict: Go, and the leadership update says so; signed off as Go.
+    let go = engine::golive::verdict_now(&state, id).await.unwrap();
+    assert_eq!(go.verdict, Verdict::Go, "{:#?}", go.findings);
+    assert!(
+        go.update
+            .starts_with("Go-live readiness for production: reviewed and validated."),
+        "{}",
+        go.update
+    );
+    assert!(
+        go.update.contains("Replay harness: 6/6 passed"),
+        "{}",
+        go.update
+    );
+    let (row, kept) = engine::golive::sign_off(&state, id, Decision::Go, "ana", Some("ship it"))
+        .await
+        .unwrap();
+    assert_eq!(row.decision, Some(Decision::Go));
+    assert_eq!(kept.verdict, Verdict::Go);
+    assert!(matches!(
+        engine::golive::act(&state, id, StepId::ConfirmInputs, Action::Check, "ana").await,
+        Err(GoLiveError::Finished(_))
+    ));
 
-    // Redis stops: the verdict turns No-Go, naming readiness and dependencies in plain words,
-    // and step 9 goes back to failing.
-    redis.stop();
-    let (findings, _) = go_criteria(&state, pair, now()).await;
-    match verdict(&findings) {
+    // A second go-live of the same pair: history and the recent replay carry over, so after
+    // the two confirmations every step passes and the verdict is Go again.
+    let (second, checked) = engine::golive::start(&state, "staging", "production", "bo")
+        .await
+        .unwrap();
+    assert_eq!(outcomes(&checked), [(1, "pass"), (2, "pass")]);
+    let id = second.id;
+    let checked = act(id, StepId::UpdateStaging, confirm("")).await;
+    assert_eq!(
+        outcomes(&checked),
+        [(3, "pass"), (4, "pass"), (5, "pass"), (6, "pass")],
+        "{checked:#?}"
+    );
+    let checked = act(id, StepId::UpdateProduction, confirm("")).await;
+    assert_eq!(
+        outcomes(&checked),
+        [(7, "pass"), (8, "pass"), (9, "pass"), (10, "pass")],
+        "{checked:#?}"
+    );
+
+    // Production's Redis stops: the verdict turns No-Go, naming readiness in plain words;
+    // step 9 checked again goes back to failing, and Go cannot be signed off.
+    production_redis.stop();
+    let nogo = engine::golive::verdict_now(&state, id).await.unwrap();
+    match &nogo.verdict {
         Verdict::NoGo { failing } => {
             let named: Vec<_> = failing.iter().map(|f| f.criterion).collect();
-            assert!(
-                named.contains(&domain::golive::Criterion::Readiness),
-                "{failing:#?}"
-            );
+            assert!(named.contains(&Criterion::Readiness), "{failing:#?}");
             let text = format!("{failing:?}");
             assert!(
                 text.contains("503") || text.to_lowercase().contains("not ready"),
@@ -334,25 +359,59 @@ async fn a_go_live_walks_to_go_and_a_redis_outage_turns_it_no_go() {
         }
         other => panic!("expected No-Go, got {other:?}"),
     }
-    let (check, _) = evaluate(&state, pair, StepId::VerifyProductionEndpoints, now()).await;
-    assert!(matches!(check, Check::Fail { .. }), "{check:?}");
-    let checklist = record(
-        StepId::VerifyProductionEndpoints,
-        check,
-        serde_json::json!({}),
-    )
-    .await;
+    assert!(nogo.update.contains("not validated"), "{}", nogo.update);
+    let checked = act(id, StepId::VerifyProductionEndpoints, Action::Check).await;
+    assert_eq!(outcomes(&checked), [(9, "fail")], "{checked:#?}");
+    let (_, _, checklist) = state.store.golive(id).await.unwrap();
     assert_eq!(checklist.current(), Some(StepId::VerifyProductionEndpoints));
-
-    // Everything recorded is there, in order, with its evidence.
-    let (_, records, _) = state.store.golive(golive.id).await.unwrap();
-    assert_eq!(records.len(), 14);
     assert!(matches!(
-        records[1].event,
-        StepEvent::Evaluated {
-            check: Check::Fail { .. }
-        }
+        engine::golive::sign_off(&state, id, Decision::Go, "bo", None).await,
+        Err(GoLiveError::GoRefused("No-Go"))
     ));
+    let (row, kept) =
+        engine::golive::sign_off(&state, id, Decision::NoGo, "bo", Some("Redis down"))
+            .await
+            .unwrap();
+    assert_eq!(row.decision, Some(Decision::NoGo));
+    assert_eq!(kept.verdict.word(), "No-Go");
+
+    // Everything recorded is there, in order, with who and what it saw.
+    let (_, records, _) = state.store.golive(golive.id).await.unwrap();
+    assert_eq!(records.len(), 18, "{records:#?}");
+    assert!(records.iter().all(|r| r.actor == "ana"));
+    app.stop().await.unwrap();
+}
+
+/// Production served with a certificate of a CA Greenlight was not told about: the signed
+/// route check and the probes say the certificate is not trusted, rather than "down".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_target_signed_by_an_unknown_ca_is_unverified_not_down() {
+    let redis = RedisServer::start();
+    let ca = TestCa::new();
+    let base = target(redis.url(), Arc::new(AtomicBool::new(true)), Some(&ca)).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("production.env"),
+        env_file("production", &redis.url(), &base, true),
+    )
+    .unwrap();
+    let config = format!(
+        "[[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{base}\"\nenv_file = \"production.env\"\nprobe_interval_secs = 3600\n"
+    );
+    let app = TestApp::spawn_with(&config, dir.path()).await;
+    let env = app.state.config.environment("production").unwrap().clone();
+    let report = app.state.prober.probe(&env).await;
+    let readiness = report.outcome("readiness").unwrap();
+    assert_eq!(
+        readiness.status,
+        domain::probe::ProbeStatus::Unverified,
+        "{readiness:#?}"
+    );
+    assert!(
+        readiness.message.to_lowercase().contains("certificate"),
+        "{}",
+        readiness.message
+    );
     app.stop().await.unwrap();
 }
 
@@ -390,6 +449,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
     .await;
     assert!(again.text().await.unwrap().contains("already in progress"));
 
+    // Start checked step 1 at once; checking again records it again.
     let detail: serde_json::Value = post(
         "/api/golive/step",
         vec![
@@ -425,7 +485,26 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
             .text()
             .await
             .unwrap()
-            .contains("finish step 1 first")
+            .contains("Finish step 1 first")
+    );
+    // Step 10's replay cannot start before steps 1-9 passed.
+    let early = post("/api/golive/replay", vec![("id", id.to_string())]).await;
+    assert!(early.text().await.unwrap().contains("Finish step 1 first"));
+    // A staging environment is not a production one.
+    let wrong = post(
+        "/api/golive/start",
+        vec![
+            ("staging", "production".into()),
+            ("production", "staging".into()),
+        ],
+    )
+    .await;
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("a go-live needs a staging environment")
     );
 
     let verdict: serde_json::Value = post("/api/golive/verdict", vec![("id", id.to_string())])

@@ -172,16 +172,20 @@ async fn redis_with_a_password_and_a_database_index_is_pinged_with_auth_and_sele
     let redis = RedisServer::start_with(&["--requirepass", "s3cret-pw"]);
     let url =
         domain::RedisUrl::parse(&format!("redis://:s3cret-pw@127.0.0.1:{}/3", redis.port)).unwrap();
-    engine::redis_ping::ping(&url, std::time::Duration::from_secs(2))
+    engine::redis_ping::ping(&url, std::time::Duration::from_secs(2), &Default::default())
         .await
         .expect("authenticated ping");
 
     let wrong =
         domain::RedisUrl::parse(&format!("redis://:pw-not-shown@127.0.0.1:{}/3", redis.port))
             .unwrap();
-    let err = engine::redis_ping::ping(&wrong, std::time::Duration::from_secs(2))
-        .await
-        .unwrap_err();
+    let err = engine::redis_ping::ping(
+        &wrong,
+        std::time::Duration::from_secs(2),
+        &Default::default(),
+    )
+    .await
+    .unwrap_err();
     let message = err.to_string();
     assert!(message.contains("to AUTH"), "{message}");
     assert!(
@@ -241,9 +245,10 @@ async fn a_rediss_url_does_a_real_tls_handshake_and_refuses_an_untrusted_certifi
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let url = domain::RedisUrl::parse(&format!("rediss://localhost:{tls_port}/0")).unwrap();
-    let err = engine::redis_ping::ping(&url, std::time::Duration::from_secs(3))
-        .await
-        .unwrap_err();
+    let err =
+        engine::redis_ping::ping(&url, std::time::Duration::from_secs(3), &Default::default())
+            .await
+            .unwrap_err();
     let message = err.to_string();
     assert!(
         matches!(err, engine::redis_ping::PingError::Tls { .. }),
@@ -253,6 +258,48 @@ async fn a_rediss_url_does_a_real_tls_handshake_and_refuses_an_untrusted_certifi
         message.contains("certificate"),
         "the self-signed certificate is refused: {message}"
     );
+}
+
+/// `rediss://` to a Redis whose certificate an internal CA signed: refused with the web roots
+/// alone, answered once the CA is trusted through `ca_file`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rediss_url_is_trusted_through_ca_file() {
+    let ca = support::tls::TestCa::new();
+    let tls_port = support::free_port();
+    let tls_port_s = tls_port.to_string();
+    let (cert, key, ca_file) = (ca.server_cert(), ca.server_key(), ca.ca_file());
+    let _redis = RedisServer::start_with(&[
+        "--tls-port",
+        &tls_port_s,
+        "--tls-cert-file",
+        cert.to_str().unwrap(),
+        "--tls-key-file",
+        key.to_str().unwrap(),
+        "--tls-ca-cert-file",
+        ca_file.to_str().unwrap(),
+        "--tls-auth-clients",
+        "no",
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", tls_port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "TLS port did not open"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let url = domain::RedisUrl::parse(&format!("rediss://localhost:{tls_port}/0")).unwrap();
+    let timeout = std::time::Duration::from_secs(3);
+    let refused = engine::redis_ping::ping(&url, timeout, &Default::default()).await;
+    assert!(
+        matches!(refused, Err(engine::redis_ping::PingError::Tls { .. })),
+        "{refused:?}"
+    );
+    let roots = engine::tls::TrustedRoots::load(&ca_file).unwrap();
+    assert_eq!(roots.extra_count(), 1);
+    engine::redis_ping::ping(&url, timeout, &roots)
+        .await
+        .expect("PONG over TLS with the CA trusted");
 }
 
 /// Another process (the CLI creating tokens) writing the same database while the console

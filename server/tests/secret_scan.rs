@@ -113,6 +113,35 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         assert!(r.status().is_success(), "{path}: {}", r.status());
         bodies.push((path.to_string(), r.text().await.unwrap()));
     }
+    // A go-live: step 1's evidence shows the four inputs (masked), the verdict probes
+    // production, and a sign-off keeps the report of that moment.
+    let started = client
+        .post(app.url("/api/golive/start"))
+        .form(&[("staging", "staging"), ("production", "production")])
+        .send()
+        .await
+        .unwrap();
+    assert!(started.status().is_success(), "{}", started.status());
+    let golive: i64 = started.json().await.unwrap();
+    let id = golive.to_string();
+    for (path, form) in [
+        ("/api/golive/get", vec![("id", id.as_str())]),
+        ("/api/golive/verdict", vec![("id", id.as_str())]),
+        ("/api/golive/list", vec![]),
+        (
+            "/api/golive/signoff",
+            vec![("id", id.as_str()), ("decision", "hold")],
+        ),
+    ] {
+        let r = client.post(app.url(path)).form(&form).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        bodies.push((path.to_string(), r.text().await.unwrap()));
+    }
+    for path in [format!("/go-live/{id}"), format!("/go-live/{id}/report")] {
+        let r = client.get(app.url(&path)).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        bodies.push((path, r.text().await.unwrap()));
+    }
     for path in [
         "/",
         "/environments/staging?compare=production",

@@ -73,7 +73,7 @@ pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppErro
             AppError::Unavailable(format!("There is no environment named {environment}."))
         })?
         .clone();
-    engine::scheduler::probe_and_store(&state, &engine::probe::Prober::default(), &env).await;
+    engine::scheduler::probe_and_store(&state, &state.prober, &env).await;
     Ok(ssr::status(&state, &env).await?)
 }
 

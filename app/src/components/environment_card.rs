@@ -1,4 +1,5 @@
 use domain::probe::ProbeStatus;
+pub use domain::time::human_duration;
 use leptos::prelude::*;
 
 use crate::api::status::ProbeNow;
@@ -6,17 +7,6 @@ use crate::components::sparkline::Sparkline;
 use crate::components::status_badge::{StatusBadge, Tone};
 use crate::components::timeline::Timeline;
 use crate::model::EnvironmentStatus;
-
-/// "17 h 42 min", "3 min", "45 s".
-pub fn human_duration(secs: f64) -> String {
-    let secs = secs.max(0.0) as u64;
-    match secs {
-        s if s >= 86_400 => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
-        s if s >= 3600 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        s if s >= 60 => format!("{} min", s / 60),
-        s => format!("{s} s"),
-    }
-}
 
 fn probe_tone(status: ProbeStatus) -> (Tone, &'static str) {
     match status {

@@ -2,6 +2,8 @@
 
 mod environment;
 mod golive;
+mod golive_report;
+mod golive_run;
 mod login;
 mod not_found;
 mod replay_diff;
@@ -11,7 +13,9 @@ mod settings;
 mod status;
 
 pub use environment::EnvironmentPage;
-pub use golive::{GoLivePage, GoLiveReportPage, GoLiveRunPage};
+pub use golive::GoLivePage;
+pub use golive_report::GoLiveReportPage;
+pub use golive_run::GoLiveRunPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use replay_diff::ReplayDiffPage;

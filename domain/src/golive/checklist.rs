@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::steps::{StepError, StepEvent, StepId, StepState};
+use super::steps::{Check, StepError, StepEvent, StepId, StepKind, StepState};
+use super::verdict::Finding;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
@@ -53,5 +54,57 @@ impl Checklist {
         let next = self.state(step).apply(step, event)?;
         self.states[step.number() - 1] = next;
         Ok(self.state(step))
+    }
+
+    /// The step to check automatically now that `after` has been acted on: the first step
+    /// that has not passed, when it is an automatic one and comes after `after` ("automatic
+    /// checks run when the step opens"). Following it repeatedly walks forward and always
+    /// ends: every step it names comes after the last.
+    pub fn opens_next(&self, after: StepId) -> Option<StepId> {
+        let next = self.current()?;
+        (next > after && next.kind() == StepKind::Automatic).then_some(next)
+    }
+
+    /// The checklist as a Go criterion: met when all ten steps passed; failed when the first
+    /// step that has not passed was measured bad; otherwise unmeasured, naming that step and
+    /// what it is waiting for. `stability_secs` is step 6's window, for its title.
+    pub fn finding(&self, stability_secs: u64) -> Finding {
+        let Some(step) = self.current() else {
+            return Finding::Met {
+                evidence: "All ten go-live steps passed.".into(),
+            };
+        };
+        let name = format!("Step {} ({})", step.number(), step.title(stability_secs));
+        match self.state(step) {
+            StepState::Checked {
+                check: Check::Fail { problem, action },
+                ..
+            } => Finding::Failed {
+                problem: format!("{name} failed: {problem}"),
+                action: action.clone(),
+            },
+            StepState::Checked {
+                check: Check::Unknown { missing },
+                ..
+            } => Finding::Unmeasured {
+                missing: format!("{name} could not be measured: {missing}"),
+            },
+            StepState::Checked {
+                check: Check::Waiting { summary, .. },
+                ..
+            } => Finding::Unmeasured {
+                missing: format!("{name} is in progress: {summary}"),
+            },
+            StepState::Confirmed { .. } => Finding::Unmeasured {
+                missing: format!("{name} is confirmed but not verified yet: press Check again."),
+            },
+            StepState::Checked {
+                check: Check::Pass { .. },
+                ..
+            }
+            | StepState::NotStarted => Finding::Unmeasured {
+                missing: format!("{name} is not done yet."),
+            },
+        }
     }
 }

@@ -13,8 +13,10 @@ pub use stability::{Reset, Round, Stability, stability};
 pub use steps::{Check, StepError, StepEvent, StepGuide, StepId, StepKind, StepState};
 pub use update::{UpdateFacts, leadership_update};
 pub use verdict::{
-    Criterion, CriterionFinding, Finding, ReplayFact, Verdict, release_gate, verdict,
+    Criterion, CriterionFinding, Finding, ReplayFact, Verdict, VerdictReport, release_gate, verdict,
 };
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod walk_tests;

@@ -51,6 +51,18 @@ impl StepId {
         StepId::ReleaseGate,
     ];
 
+    /// The title as shown. Step 6 names the configured stability window (`stability_secs`);
+    /// the guide's own title assumes the default of 24 hours.
+    pub fn title(self, stability_secs: u64) -> String {
+        match self {
+            StepId::StagingStable => format!(
+                "Staging stays ready for {}",
+                crate::time::window_words(stability_secs)
+            ),
+            _ => self.guide().title.to_string(),
+        }
+    }
+
     /// 1-based position in the checklist.
     pub fn number(self) -> usize {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
@@ -97,7 +109,7 @@ impl StepId {
             },
             StepId::StagingStable => StepGuide {
                 title: "Staging stays ready for 24 hours",
-                means: "Staging must be ready in every probe round, with no long gaps, for a whole day, so we know it is stable and not ready by luck.",
+                means: "Staging must be ready in every probe round, with no long gaps, for the whole window named in the title, so we know it is stable and not ready by luck.",
                 good: "The full window has passed without a failure. The time remaining is shown while it runs.",
                 if_it_fails: "The clock restarts from the next ready round; the failure that reset it is shown. Nothing to do unless it keeps failing: then ask an engineer.",
             },

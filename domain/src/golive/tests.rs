@@ -422,6 +422,7 @@ fn facts() -> UpdateFacts {
         replay: Some(replay(60.0, 50, "v1")),
         min_pass_rate: 0.95,
         current_step: Some(StepId::PolicyDecision),
+        stability_secs: 86_400,
         verdict: Verdict::NoGo { failing: vec![] },
     }
 }

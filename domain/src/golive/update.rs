@@ -21,6 +21,8 @@ pub struct UpdateFacts {
     pub min_pass_rate: f64,
     /// The first step that has not passed (`None` when all have).
     pub current_step: Option<StepId>,
+    /// Step 6's window, for its title.
+    pub stability_secs: u64,
     pub verdict: Verdict,
 }
 
@@ -32,6 +34,15 @@ fn strict_words(env: &str, strict: Option<bool>) -> String {
     }
 }
 
+/// The reference team's short form: "24 h", "30 min".
+fn short_window(secs: u64) -> String {
+    match secs {
+        s if s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
 pub fn leadership_update(f: &UpdateFacts) -> String {
     let (staging, production) = (&f.staging, &f.production);
     let headline = match &f.verdict {
@@ -39,9 +50,13 @@ pub fn leadership_update(f: &UpdateFacts) -> String {
             "Go-live readiness for {production}: reviewed and validated. Backend reliability wiring is confirmed and every go-live criterion holds."
         ),
         Verdict::NoGo { failing } => format!(
-            "Go-live readiness for {production}: reviewed, not validated ({} criterion{} failing).",
+            "Go-live readiness for {production}: reviewed, not validated ({} {} failing).",
             failing.len(),
-            if failing.len() == 1 { "" } else { "s" }
+            if failing.len() == 1 {
+                "criterion"
+            } else {
+                "criteria"
+            }
         ),
         Verdict::Hold { missing } => format!(
             "Go-live readiness for {production}: reviewed, validation on hold ({} item{} not measured yet).",
@@ -82,7 +97,7 @@ pub fn leadership_update(f: &UpdateFacts) -> String {
         (Some(true), Some(step)) => format!(
             "Remaining gap: step {} of 10, {}.",
             step.number(),
-            step.guide().title.to_lowercase()
+            step.title(f.stability_secs).to_lowercase()
         ),
         _ => "Remaining gap: strict dependency policy not yet enforced in staging.".to_string(),
     };
@@ -98,11 +113,12 @@ pub fn leadership_update(f: &UpdateFacts) -> String {
         (Some(true), Some(step), _) => format!(
             "Next action: complete step {} ({}), then promote to {production}.",
             step.number(),
-            step.guide().title.to_lowercase()
+            step.title(f.stability_secs).to_lowercase()
         ),
         (Some(true), None, _) => "Next action: measure what is missing, then decide.".to_string(),
         _ => format!(
-            "Next action: enable both required flags in {staging}, validate for 24 h, then promote to {production}."
+            "Next action: enable both required flags in {staging}, validate for {}, then promote to {production}.",
+            short_window(f.stability_secs)
         ),
     };
     format!("{headline}\n\nStatus:\n- {wiring}\n- {endpoints}\n- {replay}\n- {gap}\n\n{next}\n")

@@ -17,15 +17,18 @@ pub enum Criterion {
     ReleaseGate,
     /// Inngest in cloud mode with the expected function count (and matching keys when signed).
     InngestCloud,
+    /// The go-live's ten steps all passed (staging stable for the whole window among them).
+    Checklist,
 }
 
 impl Criterion {
-    pub const ALL: [Criterion; 5] = [
+    pub const ALL: [Criterion; 6] = [
         Criterion::StrictFlags,
         Criterion::Readiness,
         Criterion::RuntimeDependencies,
         Criterion::ReleaseGate,
         Criterion::InngestCloud,
+        Criterion::Checklist,
     ];
 
     pub fn label(self) -> &'static str {
@@ -35,6 +38,7 @@ impl Criterion {
             Criterion::RuntimeDependencies => "Dependencies",
             Criterion::ReleaseGate => "Release quality gate",
             Criterion::InngestCloud => "Inngest",
+            Criterion::Checklist => "Go-live steps",
         }
     }
 }
@@ -75,6 +79,17 @@ impl Verdict {
             Verdict::Hold { .. } => "Hold",
         }
     }
+}
+
+/// A verdict measured at one moment, with the findings behind it and the leadership update
+/// written from them: what the go-live page shows and what a sign-off keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictReport {
+    pub verdict: Verdict,
+    pub findings: Vec<CriterionFinding>,
+    /// The plain-text leadership update.
+    pub update: String,
+    pub measured_unix: f64,
 }
 
 /// The verdict from the findings. A criterion with no finding at all counts as unmeasured.

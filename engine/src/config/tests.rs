@@ -212,3 +212,21 @@ fn custom_checks_are_parsed_once_and_a_bad_condition_is_located() {
     assert_eq!(line, 8);
     assert!(message.contains("unknown placeholder [STATS]"), "{message}");
 }
+
+#[test]
+fn a_ca_file_that_is_missing_or_holds_no_certificate_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (line, message) = config_error(parse_in(
+        dir.path(),
+        "[server]\naddr = \"127.0.0.1:3000\"\nca_file = \"certs/internal-ca.pem\"\n",
+    ));
+    assert_eq!(line, 3);
+    assert!(
+        message.starts_with("key `ca_file` in [server]: cannot read ")
+            && message.contains("internal-ca.pem"),
+        "{message}"
+    );
+    std::fs::write(dir.path().join("empty.pem"), "# nothing here\n").unwrap();
+    let (_, message) = config_error(parse_in(dir.path(), "[server]\nca_file = \"empty.pem\"\n"));
+    assert!(message.contains("holds no PEM certificate"), "{message}");
+}

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::EnvironmentConfig;
+use crate::tls::TrustedRoots;
 
 /// Default bound of every probe.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -52,18 +53,25 @@ impl EnvironmentReport {
 pub struct Prober {
     client: reqwest::Client,
     timeout: Duration,
+    roots: TrustedRoots,
 }
 
 impl Prober {
-    pub fn new(timeout: Duration) -> Self {
-        let client = reqwest::Client::builder()
+    /// A prober whose every probe is bounded by `timeout` and whose TLS trusts `roots`.
+    pub fn new(timeout: Duration, roots: &TrustedRoots) -> Self {
+        let client = roots
+            .http_client()
             .connect_timeout(timeout)
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::limited(3))
             .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client configuration is static and valid");
-        Self { client, timeout }
+        Self {
+            client,
+            timeout,
+            roots: roots.clone(),
+        }
     }
 
     /// Probes `env` once: env file, Redis, readiness, runtime dependencies and Inngest.
@@ -71,7 +79,7 @@ impl Prober {
         let (file, file_outcome) = env_probe::read(env).await;
         let file = file.unwrap_or_else(|| EnvFile::parse(""));
         let (redis, ready, deps, inngest) = tokio::join!(
-            redis::probe(&file, self.timeout),
+            redis::probe(&file, self.timeout, &self.roots),
             readiness::probe(self, env),
             dependencies::probe(self, env, &file),
             inngest::probe(self, env, &file),
@@ -90,9 +98,10 @@ impl Prober {
     }
 }
 
+/// The default timeout, trusting the public web roots only.
 impl Default for Prober {
     fn default() -> Self {
-        Self::new(DEFAULT_TIMEOUT)
+        Self::new(DEFAULT_TIMEOUT, &TrustedRoots::default())
     }
 }
 

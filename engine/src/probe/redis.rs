@@ -8,8 +8,9 @@ use domain::probe::{ProbeOutcome, ProbeStatus};
 use serde_json::json;
 
 use crate::redis_ping::{PingError, ping};
+use crate::tls::TrustedRoots;
 
-pub(super) async fn probe(file: &EnvFile, timeout: Duration) -> ProbeOutcome {
+pub(super) async fn probe(file: &EnvFile, timeout: Duration, roots: &TrustedRoots) -> ProbeOutcome {
     let required = file.flag("REDIS_REQUIRED");
     let Some(raw) = file.get("REDIS_URL").filter(|v| !v.trim().is_empty()) else {
         return if required {
@@ -37,7 +38,7 @@ pub(super) async fn probe(file: &EnvFile, timeout: Duration) -> ProbeOutcome {
         }
     };
     let evidence = json!({ "url": url.to_string(), "required": required });
-    match ping(&url, timeout).await {
+    match ping(&url, timeout, roots).await {
         Ok(latency) => ProbeOutcome::new("redis", ProbeStatus::Healthy, format!("Redis at {} answered PING.", url.socket_addr()))
             .latency(latency.as_secs_f64() * 1000.0)
             .evidence(evidence),

@@ -13,6 +13,7 @@ use super::output::SummaryFile;
 use super::runner::Runner;
 use crate::config::{RunnerConfig, SuiteConfig};
 use crate::store::{NewRun, RunStatus, Store};
+use crate::tls::TrustedRoots;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -28,12 +29,28 @@ pub enum StartError {
     Store(#[from] crate::Error),
 }
 
-#[derive(Default)]
 pub struct ReplayManager {
     active: Mutex<HashMap<i64, (String, watch::Sender<bool>)>>,
+    /// What HTTP runners' TLS trusts (`[server] ca_file`).
+    roots: TrustedRoots,
 }
 
 impl ReplayManager {
+    pub fn new(roots: TrustedRoots) -> Self {
+        Self {
+            active: Mutex::default(),
+            roots,
+        }
+    }
+
+    /// The suite's replay that is running now, if any.
+    pub fn running(&self, suite: &str) -> Option<i64> {
+        self.lock()
+            .iter()
+            .find(|(_, (name, _))| name == suite)
+            .map(|(id, _)| *id)
+    }
+
     pub fn is_active(&self, run_id: i64) -> bool {
         self.lock().contains_key(&run_id)
     }
@@ -74,10 +91,11 @@ impl ReplayManager {
             suite: suite.to_string(),
             message: e.to_string(),
         })?;
-        let runner = build_runner(&config.runner).map_err(|message| StartError::Runner {
-            suite: suite.to_string(),
-            message,
-        })?;
+        let runner =
+            build_runner(&config.runner, &self.roots).map_err(|message| StartError::Runner {
+                suite: suite.to_string(),
+                message,
+            })?;
         let baselines = baseline_outputs(store, suite).await?;
         let suite_version = golden.version().to_string();
         let cases = golden.into_cases();
@@ -154,7 +172,7 @@ impl ReplayManager {
 
 /// Builds a runner from configuration. Secret header values are read from the console's
 /// environment at start, never from the config file or the browser.
-pub fn build_runner(config: &RunnerConfig) -> Result<Runner, String> {
+pub fn build_runner(config: &RunnerConfig, roots: &TrustedRoots) -> Result<Runner, String> {
     match config {
         RunnerConfig::Command { argv, working_dir } => {
             Ok(Runner::from_argv(argv.clone(), working_dir))
@@ -174,7 +192,7 @@ pub fn build_runner(config: &RunnerConfig) -> Result<Runner, String> {
                 })?;
                 all.push((header.clone(), value));
             }
-            Runner::http(url, all).map_err(|e| e.to_string())
+            Runner::http(url, all, roots).map_err(|e| e.to_string())
         }
         RunnerConfig::Recorded { file } => Runner::recorded(file).map_err(|e| e.to_string()),
     }

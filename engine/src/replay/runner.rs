@@ -79,8 +79,14 @@ impl Runner {
         }
     }
 
-    pub fn http(url: &str, headers: Vec<(String, String)>) -> Result<Self, RunnerSetupError> {
-        let client = reqwest::Client::builder()
+    /// A runner that POSTs each case to `url`; its TLS trusts `roots`.
+    pub fn http(
+        url: &str,
+        headers: Vec<(String, String)>,
+        roots: &crate::tls::TrustedRoots,
+    ) -> Result<Self, RunnerSetupError> {
+        let client = roots
+            .http_client()
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| RunnerSetupError::Client(e.to_string()))?;

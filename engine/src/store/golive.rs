@@ -9,25 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use super::auth::now_unix;
 use crate::error::Error;
-
-/// Why a go-live operation was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum GoLiveError {
-    #[error(transparent)]
-    Store(#[from] Error),
-    #[error("a go-live of {staging} → {production} is already in progress (#{id})")]
-    AlreadyActive {
-        id: i64,
-        staging: String,
-        production: String,
-    },
-    #[error("there is no go-live #{0}")]
-    NotFound(i64),
-    #[error("go-live #{0} is finished; start a new one")]
-    Finished(i64),
-    #[error(transparent)]
-    Step(#[from] StepError),
-}
+pub use crate::golive::GoLiveError;
 
 /// The outcome an operator records at sign-off, or `Abandoned`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

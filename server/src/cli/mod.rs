@@ -20,6 +20,16 @@ use crate::telemetry::LogFormat;
 /// Exit code for bad input (configuration, flags), as for every Greenlight command.
 pub const EXIT_USAGE: u8 = 2;
 
+/// The TLS trust of a command with a `--ca-file` flag: the web roots, plus the file's CAs.
+pub fn trusted_roots(
+    ca_file: Option<&std::path::Path>,
+) -> Result<engine::tls::TrustedRoots, String> {
+    ca_file.map_or_else(
+        || Ok(engine::tls::TrustedRoots::default()),
+        engine::tls::TrustedRoots::load,
+    )
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "greenlight",

@@ -80,7 +80,7 @@ pub fn run(args: ProbeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let prober = Prober::new(Duration::from_secs_f64(args.timeout));
+    let prober = Prober::new(Duration::from_secs_f64(args.timeout), &config.server.roots);
     let reports: Vec<EnvironmentReport> = runtime.block_on(async {
         let tasks: Vec<_> = selected
             .into_iter()

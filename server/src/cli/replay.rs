@@ -89,6 +89,16 @@ pub struct ReplayArgs {
     /// on the Replays page and can be diffed.
     #[arg(long, value_name = "DIR", env = "GREENLIGHT_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// CA certificates (PEM) an https --runner-url may be signed by, beside the public web
+    /// roots: a team's internal CA.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "GREENLIGHT_CA_FILE",
+        requires = "runner_url"
+    )]
+    pub ca_file: Option<PathBuf>,
 }
 
 fn parse_rate(raw: &str) -> Result<f64, String> {
@@ -370,7 +380,9 @@ fn build_runner(args: &ReplayArgs, cwd: &Path) -> Result<Runner, String> {
             })?;
             headers.push((name.to_string(), value));
         }
-        return Runner::http(url, headers).map_err(|e| e.to_string());
+        let roots =
+            super::trusted_roots(args.ca_file.as_deref()).map_err(|e| format!("--ca-file: {e}"))?;
+        return Runner::http(url, headers, &roots).map_err(|e| e.to_string());
     }
     match &args.recorded_runs {
         Some(path) => Runner::recorded(path).map_err(|e| e.to_string()),

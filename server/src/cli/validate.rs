@@ -52,6 +52,10 @@ pub struct ValidateArgs {
     /// Output format: a readable report, or one JSON object.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// CA certificates (PEM) to trust for rediss:// and an https webhook URL, beside the
+    /// public web roots: a team's internal CA.
+    #[arg(long, value_name = "FILE", env = "GREENLIGHT_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 pub fn run(args: ValidateArgs) -> ExitCode {
@@ -66,6 +70,13 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         }
     };
     let file = EnvFile::parse(&text);
+    let roots = match super::trusted_roots(args.ca_file.as_deref()) {
+        Ok(roots) => roots,
+        Err(e) => {
+            eprintln!("greenlight validate: --ca-file: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let facts = if args.check_connections {
         match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -74,6 +85,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             Ok(rt) => Some(rt.block_on(engine::validation::measure(
                 &file,
                 args.verify_inngest_route,
+                &roots,
             ))),
             Err(e) => {
                 eprintln!("greenlight validate: cannot start the async runtime: {e}");

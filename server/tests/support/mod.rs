@@ -2,6 +2,8 @@
 //! redis-server on a free loopback port. Nothing here is a mock.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -1,28 +1,22 @@
 //! The go-live's automatic checks: each step measured against live components (env files,
 //! probes, the validator, readiness history, stored replays) and turned into a
-//! `domain::golive::Check` with the evidence it saw; and the Go criteria at the moment of the
-//! verdict. The rules of what passes live in `domain::golive`; this module only measures.
+//! `domain::golive::Check` with the evidence it saw. The rules of what passes live in
+//! `domain::golive`; this module only measures.
 
 use domain::env_file::EnvFile;
 use domain::golive::{
-    Check, Criterion, CriterionFinding, Finding, ReplayFact, Round, Stability, StepId,
-    release_gate, stability,
+    Check, Finding, ReplayFact, Reset, Round, Stability, StepId, release_gate, stability,
 };
 use domain::probe::{ProbeOutcome, ProbeStatus};
 use domain::secret::{MASK, is_secret_key, mask_url_credentials};
+use domain::time::{human_duration, window_words};
 use serde_json::{Value, json};
 
-use crate::config::EnvironmentConfig;
-use crate::probe::Prober;
+use super::Pair;
+use crate::config::{EnvironmentConfig, SuiteConfig};
+use crate::scheduler::probe_and_store;
 use crate::state::AppState;
 use crate::store::RunStatus;
-
-/// The environment pair a go-live takes live.
-#[derive(Clone, Copy)]
-pub struct Pair<'a> {
-    pub staging: &'a EnvironmentConfig,
-    pub production: &'a EnvironmentConfig,
-}
 
 const INPUT_KEYS: [&str; 4] = [
     "REDIS_URL",
@@ -198,12 +192,12 @@ fn deployed_strict(env: &EnvironmentConfig, report: &crate::probe::EnvironmentRe
 }
 
 /// Steps 4 and 8: the validator with connection checks (and the Inngest route for 8).
-async fn validate(env: &EnvironmentConfig, verify_route: bool) -> (Check, Value) {
+async fn validate(state: &AppState, env: &EnvironmentConfig, verify_route: bool) -> (Check, Value) {
     let file = match env_file(env).await {
         Ok(file) => file,
         Err(e) => return (unknown(e), json!({})),
     };
-    let facts = crate::validation::measure(&file, verify_route).await;
+    let facts = crate::validation::measure(&file, verify_route, &state.config.server.roots).await;
     let report = domain::validator::validate(&file, env.mode, Some(&facts));
     let evidence = serde_json::to_value(&report).unwrap_or_default();
     if report.passed {
@@ -277,15 +271,11 @@ fn endpoints(
         return unknown(format!("inngest: {}", inngest.message));
     }
     Check::Pass {
-        summary: outcomes
-            .iter()
-            .map(|o| o.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        summary: domain::text::sentences(outcomes.iter().map(|o| o.message.as_str())),
     }
 }
 
-fn evidence_of(report: &crate::probe::EnvironmentReport) -> Value {
+pub(super) fn evidence_of(report: &crate::probe::EnvironmentReport) -> Value {
     serde_json::to_value(report).unwrap_or_default()
 }
 
@@ -315,16 +305,13 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
         .collect();
     let result = stability(&rounds, now, window, interval);
     let evidence = json!({ "window_secs": window, "interval_secs": interval, "rounds": rounds.len(), "stability": result });
-    let hours = |secs: f64| {
-        if secs >= 3_600.0 {
-            format!("{:.1} h", secs / 3_600.0)
-        } else {
-            format!("{:.0} min", (secs / 60.0).ceil())
-        }
-    };
+    let to_go = |secs: f64| human_duration(secs.ceil());
     let check = match result {
         Stability::Stable { .. } => Check::Pass {
-            summary: format!("Staging has been ready in every round for the whole {} window.", hours(window)),
+            summary: format!(
+                "Staging has been ready in every round for the whole {} window.",
+                window_words(window as u64)
+            ),
         },
         Stability::Waiting {
             remaining_secs,
@@ -332,34 +319,58 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
             ..
         } => Check::Waiting {
             summary: match reset {
-                Some(domain::golive::Reset::FailedRound { .. }) => format!(
-                    "The clock restarted after a failed round; {} to go.",
-                    hours(remaining_secs)
+                Some(Reset::FailedRound { at_unix }) => format!(
+                    "The clock restarted after a round that was not ready at {} UTC; {} to go.",
+                    domain::time::minute_utc(at_unix),
+                    to_go(remaining_secs)
                 ),
-                Some(domain::golive::Reset::Gap { .. }) => format!(
-                    "The clock restarted after a gap in probing; {} to go.",
-                    hours(remaining_secs)
+                Some(Reset::Gap { from_unix, .. }) => format!(
+                    "The clock restarted after a gap in probing from {} UTC; {} to go.",
+                    domain::time::minute_utc(from_unix),
+                    to_go(remaining_secs)
                 ),
-                None => format!("Ready so far; {} to go.", hours(remaining_secs)),
+                None => format!("Ready so far; {} to go.", to_go(remaining_secs)),
             },
             remaining_secs,
         },
-        Stability::NotReady { .. } => Check::Fail {
-            problem: "Staging is not ready now, so the stability clock is stopped.".into(),
-            action: "See the staging card on the Status page for what failed; the clock starts again at the next ready round.".into(),
+        Stability::NotReady {
+            reset: Reset::Gap { from_unix, .. },
+        } => Check::Fail {
+            problem: format!(
+                "Staging has not been probed since {} UTC, so the stability clock is stopped.",
+                domain::time::minute_utc(from_unix)
+            ),
+            action: "Ask an engineer to check that Greenlight is running and can reach staging; the clock starts again at the next ready round.".into(),
+        },
+        // Not a failure to act on (the guide says so): the clock restarts by itself at the next
+        // ready round, and the page checks again.
+        Stability::NotReady {
+            reset: Reset::FailedRound { at_unix },
+        } => Check::Waiting {
+            summary: format!(
+                "Staging was not ready in the round at {} UTC, so the clock is stopped; it restarts at the next ready round and then needs the whole {} (see the staging card on the Status page for what failed).",
+                domain::time::minute_utc(at_unix),
+                window_words(window as u64)
+            ),
+            remaining_secs: window,
         },
         Stability::NoHistory => unknown("Staging has no readiness history yet."),
     };
     (check, evidence)
 }
 
-/// The newest completed run of the release-gate suite, and the suite's current version.
-async fn latest_replay(state: &AppState) -> Result<(Option<ReplayFact>, String, f64), String> {
-    let suite = match &state.config.golive.suite {
+/// The release gate's suite: `[golive] suite`, else the first configured one.
+pub(super) fn gate_suite(state: &AppState) -> Result<&SuiteConfig, String> {
+    match &state.config.golive.suite {
         Some(name) => state.config.suites.iter().find(|s| &s.name == name),
         None => state.config.suites.first(),
     }
-    .ok_or("No replay suite is configured for the release gate.")?;
+    .ok_or_else(|| "No replay suite is configured for the release gate: an engineer needs to add a [[suites]] entry to greenlight.toml.".to_string())
+}
+
+/// The newest completed run of the release-gate suite, and the suite's current version.
+async fn latest_replay(state: &AppState) -> Result<(Option<ReplayFact>, String, f64), String> {
+    let suite = gate_suite(state)?;
     let text = tokio::fs::read_to_string(&suite.golden_set)
         .await
         .map_err(|e| format!("The golden set of {} cannot be read: {e}", suite.name))?;
@@ -388,7 +399,7 @@ async fn latest_replay(state: &AppState) -> Result<(Option<ReplayFact>, String, 
     Ok((fact, version, suite.min_pass_rate))
 }
 
-async fn gate_finding(state: &AppState, now: f64) -> (Finding, Value) {
+pub(super) async fn gate_finding(state: &AppState, now: f64) -> (Finding, Value) {
     match latest_replay(state).await {
         Err(e) => (Finding::Unmeasured { missing: e }, json!({})),
         Ok((fact, version, min)) => (
@@ -406,10 +417,38 @@ fn check_of(finding: Finding) -> Check {
     }
 }
 
+/// Step 10: a replay of the gate suite that is running now is waited for; otherwise the
+/// newest finished one is judged.
+async fn release_gate_check(state: &AppState, now: f64) -> (Check, Value) {
+    let running = match gate_suite(state) {
+        Ok(suite) => state.replays.running(&suite.name),
+        Err(_) => None,
+    };
+    // The manager forgets a run just after storing its end: the stored status decides.
+    if let Some(run_id) = running
+        && let Ok(Some(run)) = state.store.run(run_id).await
+        && run.status == RunStatus::Running
+    {
+        return (
+            Check::Waiting {
+                summary: format!(
+                    "Replay run {run_id} is running: {} of {} cases judged.",
+                    run.finished_cases, run.total_cases
+                ),
+                remaining_secs: 0.0,
+            },
+            json!({ "running_run": run_id }),
+        );
+    }
+    let (finding, evidence) = gate_finding(state, now).await;
+    (check_of(finding), evidence)
+}
+
 /// Runs step `step`'s automatic check now. Confirm-then-verify steps are verified here too
-/// (after the operator confirmed).
+/// (after the operator confirmed). The live probes of steps 3, 5, 7 and 9 are stored as rounds
+/// of readiness history, like "Probe now": what the go-live saw is what step 6 counts.
 pub async fn evaluate(state: &AppState, pair: Pair<'_>, step: StepId, now: f64) -> (Check, Value) {
-    let prober = Prober::default();
+    let prober = &state.prober;
     match step {
         StepId::ConfirmInputs => confirm_inputs(pair).await,
         StepId::PolicyDecision => policy_decision(pair).await,
@@ -419,11 +458,11 @@ pub async fn evaluate(state: &AppState, pair: Pair<'_>, step: StepId, now: f64) 
             } else {
                 pair.production
             };
-            let report = prober.probe(env).await;
+            let report = probe_and_store(state, prober, env).await;
             (deployed_strict(env, &report), evidence_of(&report))
         }
-        StepId::ValidateStaging => validate(pair.staging, false).await,
-        StepId::ValidateProduction => validate(pair.production, true).await,
+        StepId::ValidateStaging => validate(state, pair.staging, false).await,
+        StepId::ValidateProduction => validate(state, pair.production, true).await,
         StepId::VerifyStagingEndpoints | StepId::VerifyProductionEndpoints => {
             let production = step == StepId::VerifyProductionEndpoints;
             let env = if production {
@@ -431,91 +470,12 @@ pub async fn evaluate(state: &AppState, pair: Pair<'_>, step: StepId, now: f64) 
             } else {
                 pair.staging
             };
-            let report = prober.probe(env).await;
+            let report = probe_and_store(state, prober, env).await;
             (endpoints(env, &report, production), evidence_of(&report))
         }
         StepId::StagingStable => staging_stable(state, pair, now).await,
-        StepId::ReleaseGate => {
-            let (finding, evidence) = gate_finding(state, now).await;
-            (check_of(finding), evidence)
-        }
+        StepId::ReleaseGate => release_gate_check(state, now).await,
     }
-}
-
-/// The Go criteria of the target environment (production), measured now.
-pub async fn go_criteria(
-    state: &AppState,
-    pair: Pair<'_>,
-    now: f64,
-) -> (Vec<CriterionFinding>, Value) {
-    let report = Prober::default().probe(pair.production).await;
-    let from_probe = |name: &str| -> Finding {
-        match report.outcome(name) {
-            None => Finding::Unmeasured {
-                missing: format!("The {name} probe did not run."),
-            },
-            Some(o) => match o.status {
-                ProbeStatus::Healthy => Finding::Met {
-                    evidence: o.message.clone(),
-                },
-                ProbeStatus::Unhealthy => Finding::Failed {
-                    problem: o.message.clone(),
-                    action: format!("An engineer needs to fix this in {} before going live.", pair.production.name),
-                },
-                // Working but not healthy (an optional dependency down, an unsigned Inngest
-                // check): "ready and healthy" is not met.
-                ProbeStatus::Degraded if name == "dependencies" => Finding::Failed {
-                    problem: o.message.clone(),
-                    action: "Every runtime dependency must be healthy for Go; an engineer needs to restore the degraded one.".into(),
-                },
-                _ => Finding::Unmeasured {
-                    missing: o.message.clone(),
-                },
-            },
-        }
-    };
-    let strict = match report
-        .deployed_strict_flags()
-        .map(|f| (f.redis_required, f.inngest_required))
-    {
-        Some((Some(true), Some(true))) => Finding::Met {
-            evidence: "REDIS_REQUIRED and INNGEST_REQUIRED are true in production.".into(),
-        },
-        Some((Some(redis), Some(inngest))) => Finding::Failed {
-            problem: format!("Production runs with REDIS_REQUIRED={redis} and INNGEST_REQUIRED={inngest}."),
-            action: "Set both to true in production's env file and redeploy (step 7).".into(),
-        },
-        _ => Finding::Unmeasured {
-            missing: "Production's runtime dependencies did not say whether Redis and Inngest are required.".into(),
-        },
-    };
-    let (gate, gate_evidence) = gate_finding(state, now).await;
-    let findings = vec![
-        CriterionFinding {
-            criterion: Criterion::StrictFlags,
-            finding: strict,
-        },
-        CriterionFinding {
-            criterion: Criterion::Readiness,
-            finding: from_probe("readiness"),
-        },
-        CriterionFinding {
-            criterion: Criterion::RuntimeDependencies,
-            finding: from_probe("dependencies"),
-        },
-        CriterionFinding {
-            criterion: Criterion::ReleaseGate,
-            finding: gate,
-        },
-        CriterionFinding {
-            criterion: Criterion::InngestCloud,
-            finding: from_probe("inngest"),
-        },
-    ];
-    (
-        findings,
-        json!({ "production": evidence_of(&report), "release_gate": gate_evidence }),
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,172 @@
+//! The Go criteria measured at the moment of the verdict: production probed live (strict flags
+//! as deployed, readiness, runtime dependencies, Inngest), the release gate from stored
+//! replays, and the go-live's own checklist; and the verdict report written from them.
+
+use domain::golive::{
+    Checklist, Criterion, CriterionFinding, Finding, UpdateFacts, VerdictReport, leadership_update,
+    verdict,
+};
+use domain::probe::ProbeStatus;
+use serde_json::{Value, json};
+
+use super::Pair;
+use super::checks::{evidence_of, gate_finding};
+use crate::probe::EnvironmentReport;
+use crate::state::AppState;
+
+/// A probe's outcome as a Go criterion.
+fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Finding {
+    let Some(o) = report.outcome(name) else {
+        return Finding::Unmeasured {
+            missing: format!("The {name} probe did not run."),
+        };
+    };
+    match o.status {
+        ProbeStatus::Healthy => Finding::Met {
+            evidence: o.message.clone(),
+        },
+        ProbeStatus::Unhealthy => Finding::Failed {
+            problem: o.message.clone(),
+            action: format!("An engineer needs to fix this in {production} before going live."),
+        },
+        // Working but not healthy (an optional dependency down): "ready and healthy" is not met.
+        ProbeStatus::Degraded if name == "dependencies" => Finding::Failed {
+            problem: o.message.clone(),
+            action: "Every runtime dependency must be healthy for Go; an engineer needs to restore the degraded one.".into(),
+        },
+        // An unsigned Inngest check, a timeout, nothing configured: not measured.
+        _ => Finding::Unmeasured {
+            missing: o.message.clone(),
+        },
+    }
+}
+
+fn strict_flags(report: &EnvironmentReport, production: &str) -> Finding {
+    match report
+        .deployed_strict_flags()
+        .map(|f| (f.redis_required, f.inngest_required))
+    {
+        Some((Some(true), Some(true))) => Finding::Met {
+            evidence: format!("REDIS_REQUIRED and INNGEST_REQUIRED are true in {production}."),
+        },
+        Some((Some(redis), Some(inngest))) => Finding::Failed {
+            problem: format!(
+                "{production} runs with REDIS_REQUIRED={redis} and INNGEST_REQUIRED={inngest}."
+            ),
+            action: format!("Set both to true in {production}'s env file and redeploy (step 7)."),
+        },
+        _ => Finding::Unmeasured {
+            missing: format!(
+                "{production}'s runtime dependencies did not say whether Redis and Inngest are required."
+            ),
+        },
+    }
+}
+
+/// Every Go criterion, measured now, with the evidence behind them.
+pub async fn go_criteria(
+    state: &AppState,
+    pair: Pair<'_>,
+    checklist: &Checklist,
+    now: f64,
+) -> (Vec<CriterionFinding>, Value) {
+    let production = pair.production.name.as_str();
+    let (report, (gate, gate_evidence)) = tokio::join!(
+        state.prober.probe(pair.production),
+        gate_finding(state, now)
+    );
+    let stability_secs = state.config.golive.stability.as_secs();
+    let findings = [
+        (Criterion::StrictFlags, strict_flags(&report, production)),
+        (
+            Criterion::Readiness,
+            from_probe(&report, "readiness", production),
+        ),
+        (
+            Criterion::RuntimeDependencies,
+            from_probe(&report, "dependencies", production),
+        ),
+        (Criterion::ReleaseGate, gate),
+        (
+            Criterion::InngestCloud,
+            from_probe(&report, "inngest", production),
+        ),
+        (Criterion::Checklist, checklist.finding(stability_secs)),
+    ]
+    .into_iter()
+    .map(|(criterion, finding)| CriterionFinding { criterion, finding })
+    .collect();
+    (
+        findings,
+        json!({ "production": evidence_of(&report), "release_gate": gate_evidence }),
+    )
+}
+
+/// The verdict measured now, with its findings and the leadership update written from the
+/// same live data (staging's deployed strict flags are probed too).
+pub async fn verdict_report(
+    state: &AppState,
+    pair: Pair<'_>,
+    checklist: &Checklist,
+    now: f64,
+) -> VerdictReport {
+    let ((findings, evidence), staging_report) = tokio::join!(
+        go_criteria(state, pair, checklist, now),
+        state.prober.probe(pair.staging)
+    );
+    let verdict = verdict(&findings);
+    let find = |c: Criterion| {
+        findings
+            .iter()
+            .find(|f| f.criterion == c)
+            .map(|f| f.finding.clone())
+    };
+    let staging_strict = staging_report
+        .deployed_strict_flags()
+        .and_then(|f| Some(f.redis_required? && f.inngest_required?));
+    let production_strict = match find(Criterion::StrictFlags) {
+        Some(Finding::Met { .. }) => Some(true),
+        Some(Finding::Failed { .. }) => Some(false),
+        _ => None,
+    };
+    // The first production endpoint criterion that does not hold, else all of them held.
+    let production_endpoints = [
+        Criterion::Readiness,
+        Criterion::RuntimeDependencies,
+        Criterion::InngestCloud,
+    ]
+    .into_iter()
+    .filter_map(find)
+    .find(|f| !matches!(f, Finding::Met { .. }))
+    .unwrap_or(Finding::Met {
+        evidence:
+            "ready (200), dependencies healthy, Inngest in cloud mode with the expected functions."
+                .into(),
+    });
+    let gate = evidence.get("release_gate");
+    let replay = gate
+        .and_then(|g| g.get("run"))
+        .and_then(|r| serde_json::from_value(r.clone()).ok());
+    let min_pass_rate = gate
+        .and_then(|g| g.get("min_pass_rate"))
+        .and_then(Value::as_f64)
+        .unwrap_or(0.95);
+    let update = leadership_update(&UpdateFacts {
+        staging: pair.staging.name.to_string(),
+        production: pair.production.name.to_string(),
+        staging_strict,
+        production_strict,
+        production_endpoints,
+        replay,
+        min_pass_rate,
+        current_step: checklist.current(),
+        stability_secs: state.config.golive.stability.as_secs(),
+        verdict: verdict.clone(),
+    });
+    VerdictReport {
+        verdict,
+        findings,
+        update,
+        measured_unix: now,
+    }
+}
