@@ -85,6 +85,19 @@ pub fn readiness(outcomes: &[ProbeOutcome]) -> Readiness {
     }
 }
 
+/// What decides that a round is not ready: the first unhealthy probe, else the first one that
+/// could not be measured. `None` for a ready round.
+pub fn first_problem(outcomes: &[ProbeOutcome]) -> Option<&ProbeOutcome> {
+    outcomes
+        .iter()
+        .find(|o| o.status == ProbeStatus::Unhealthy)
+        .or_else(|| {
+            outcomes
+                .iter()
+                .find(|o| o.status == ProbeStatus::Unverified)
+        })
+}
+
 /// The verdict shown for an environment after hysteresis: a change of verdict counts only
 /// once it has held for `flip_after` consecutive rounds (`recover_after` for a return to
 /// Ready), so one lost packet does not page anyone. `rounds` are oldest first; the first round

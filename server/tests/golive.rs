@@ -415,6 +415,78 @@ async fn an_https_target_signed_by_an_unknown_ca_is_unverified_not_down() {
     app.stop().await.unwrap();
 }
 
+/// Step 6 restarts visibly: the scheduler's first round of an unreachable staging is a real
+/// failed round; the step waits with the clock stopped and says what failed, and once a ready
+/// round follows, the clock runs again from it, still naming the failure that reset it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stability_clock_restarts_visibly_naming_what_failed() {
+    let config = "[golive]\nstability_minutes = 1\n\n\
+                  [[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n\n\
+                  [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
+    let app = TestApp::spawn(config).await;
+    let state = &app.state;
+    let now = engine::store::auth::now_unix;
+    for _ in 0..100 {
+        if !state
+            .store
+            .samples_since("staging", 0.0)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pair = engine::golive::Pair {
+        staging: state.config.environment("staging").unwrap(),
+        production: state.config.environment("production").unwrap(),
+    };
+    let (check, evidence) =
+        engine::golive::evaluate(state, pair, StepId::StagingStable, now()).await;
+    match &check {
+        Check::Waiting {
+            summary,
+            remaining_secs,
+        } => {
+            assert!(summary.contains("the clock is stopped"), "{summary}");
+            assert!(
+                summary.contains("(Could not measure readiness: could not connect to"),
+                "{summary}"
+            );
+            assert_eq!(*remaining_secs, 60.0);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        evidence["failed_round"]["probes"].is_array(),
+        "{evidence:#}"
+    );
+
+    let ready = engine::probe::EnvironmentReport {
+        environment: "staging".into(),
+        mode: domain::Mode::Staging,
+        readiness: domain::probe::Readiness::Ready,
+        checked_at: "2026-12-01T00:00:00+00:00".into(),
+        probes: vec![domain::probe::ProbeOutcome::new(
+            "readiness",
+            domain::probe::ProbeStatus::Healthy,
+            "ready",
+        )],
+    };
+    state.store.insert_sample(now(), &ready).await.unwrap();
+    let (check, _) = engine::golive::evaluate(state, pair, StepId::StagingStable, now()).await;
+    assert!(
+        matches!(&check, Check::Waiting { summary, remaining_secs }
+            if summary.starts_with("The clock restarted after a round that was not ready at")
+                && summary.contains("could not connect to")
+                && summary.ends_with("1 min to go.")
+                && *remaining_secs > 55.0),
+        "{check:?}"
+    );
+    app.stop().await.unwrap();
+}
+
 /// The go-live server functions over HTTP: start (one per pair), run a step, refuse a Go
 /// sign-off the verdict does not support, record Hold with the report of that moment, and
 /// keep the finished go-live read-only; the audit log has each action.

@@ -45,16 +45,7 @@ pub fn EnvironmentCard(
     };
     let why = match status.readiness.as_deref() {
         None => "No probe round has finished for this environment yet.".to_string(),
-        Some(_) => status
-            .probes
-            .iter()
-            .find(|p| p.status == ProbeStatus::Unhealthy)
-            .or_else(|| {
-                status
-                    .probes
-                    .iter()
-                    .find(|p| p.status == ProbeStatus::Unverified)
-            })
+        Some(_) => domain::probe::first_problem(&status.probes)
             .map(|p| p.message.clone())
             .or_else(|| {
                 status

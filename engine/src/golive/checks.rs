@@ -304,7 +304,35 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
         })
         .collect();
     let result = stability(&rounds, now, window, interval);
-    let evidence = json!({ "window_secs": window, "interval_secs": interval, "rounds": rounds.len(), "stability": result });
+    // A failed round restarted the clock: say what failed in it (the newest failure is it).
+    let reset_by_failure = matches!(
+        &result,
+        Stability::NotReady {
+            reset: Reset::FailedRound { .. }
+        } | Stability::Waiting {
+            reset: Some(Reset::FailedRound { .. }),
+            ..
+        }
+    );
+    let failure = if reset_by_failure {
+        state
+            .store
+            .last_failure(pair.staging.name.as_str())
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    let what_failed = failure
+        .as_ref()
+        .and_then(|(_, report)| domain::probe::first_problem(&report.probes))
+        .map(|p| format!(" ({})", p.message.trim_end_matches('.')))
+        .unwrap_or_default();
+    let evidence = json!({
+        "window_secs": window, "interval_secs": interval, "rounds": rounds.len(), "stability": result,
+        "failed_round": failure.map(|(_, report)| evidence_of(&report)),
+    });
     let to_go = |secs: f64| human_duration(secs.ceil());
     let check = match result {
         Stability::Stable { .. } => Check::Pass {
@@ -320,7 +348,7 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
         } => Check::Waiting {
             summary: match reset {
                 Some(Reset::FailedRound { at_unix }) => format!(
-                    "The clock restarted after a round that was not ready at {} UTC; {} to go.",
+                    "The clock restarted after a round that was not ready at {} UTC{what_failed}; {} to go.",
                     domain::time::minute_utc(at_unix),
                     to_go(remaining_secs)
                 ),
@@ -348,7 +376,7 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
             reset: Reset::FailedRound { at_unix },
         } => Check::Waiting {
             summary: format!(
-                "Staging was not ready in the round at {} UTC, so the clock is stopped; it restarts at the next ready round and then needs the whole {} (see the staging card on the Status page for what failed).",
+                "Staging was not ready in the round at {} UTC{what_failed}, so the clock is stopped; it restarts at the next ready round and then needs the whole {}.",
                 domain::time::minute_utc(at_unix),
                 window_words(window as u64)
             ),
