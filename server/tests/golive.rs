@@ -501,24 +501,19 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
         let url = app.url(path);
         async move { operator.post(url).form(&form).send().await.unwrap() }
     };
-    let started = post(
-        "/api/golive/start",
-        vec![
-            ("staging", "staging".into()),
-            ("production", "production".into()),
-        ],
-    )
-    .await;
+    let start = |staging: &str, production: &str| {
+        post(
+            "/api/golive/start",
+            vec![
+                ("staging", staging.to_string()),
+                ("production", production.to_string()),
+            ],
+        )
+    };
+    let started = start("staging", "production").await;
     assert_eq!(started.status(), 200);
     let id: i64 = started.json().await.unwrap();
-    let again = post(
-        "/api/golive/start",
-        vec![
-            ("staging", "staging".into()),
-            ("production", "production".into()),
-        ],
-    )
-    .await;
+    let again = start("staging", "production").await;
     assert!(again.text().await.unwrap().contains("already in progress"));
 
     // Start checked step 1 at once; checking again records it again.
@@ -563,14 +558,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
     let early = post("/api/golive/replay", vec![("id", id.to_string())]).await;
     assert!(early.text().await.unwrap().contains("Finish step 1 first"));
     // A staging environment is not a production one.
-    let wrong = post(
-        "/api/golive/start",
-        vec![
-            ("staging", "production".into()),
-            ("production", "staging".into()),
-        ],
-    )
-    .await;
+    let wrong = start("production", "staging").await;
     assert!(
         wrong
             .text()
