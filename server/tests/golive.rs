@@ -153,20 +153,21 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
     let production_base =
         target(production_redis.url(), production_strict.clone(), Some(&ca)).await;
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
-    write(
-        "staging.env",
-        env_file("staging", &staging_redis.url(), &staging_base, false),
-    );
-    write(
-        "production.env",
-        env_file(
-            "production",
-            &production_redis.url(),
-            &production_base,
-            false,
-        ),
-    );
+    let (staging_url, production_url) = (staging_redis.url(), production_redis.url());
+    // What an engineer does: write an environment's env file, strict flags on or off.
+    let write_env = |env: &str, strict: bool| {
+        let (redis, base) = match env {
+            "staging" => (&staging_url, &staging_base),
+            _ => (&production_url, &production_base),
+        };
+        std::fs::write(
+            dir.path().join(format!("{env}.env")),
+            env_file(env, redis, base, strict),
+        )
+        .unwrap();
+    };
+    write_env("staging", false);
+    write_env("production", false);
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let config = format!(
         "[server]\nca_file = \"{}\"\n\n[golive]\nstability_minutes = 1\n\n\
@@ -217,10 +218,7 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
     );
 
     // 2. The engineer sets the lines; Check again passes and stops at step 3 (a person's step).
-    write(
-        "staging.env",
-        env_file("staging", &staging_redis.url(), &staging_base, true),
-    );
+    write_env("staging", true);
     let checked = act(id, StepId::PolicyDecision, Action::Check).await;
     assert_eq!(outcomes(&checked), [(2, "pass")]);
 
@@ -264,15 +262,7 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
     // 7-9. Production redeployed with the strict flags: verified, validated with the signed
     // route check over TLS, endpoints and Inngest (cloud, 4 functions, key hashes) verified.
     // 10 opens: no replay yet, so it cannot be measured (Hold-worthy, never Go).
-    write(
-        "production.env",
-        env_file(
-            "production",
-            &production_redis.url(),
-            &production_base,
-            true,
-        ),
-    );
+    write_env("production", true);
     production_strict.store(true, Ordering::SeqCst);
     let checked = act(id, StepId::UpdateProduction, confirm("")).await;
     assert_eq!(
