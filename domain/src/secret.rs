@@ -27,7 +27,9 @@ pub fn display_value(key: &str, value: &str) -> String {
     if value.is_empty() {
         return String::new();
     }
-    if is_secret_key(key) {
+    // A malformed URL with user-info (`redis//u:pw@host`) is no URL to unpick: hide it whole.
+    let malformed_url = key.ends_with("_URL") && value.contains('@') && !value.contains("://");
+    if is_secret_key(key) || malformed_url {
         MASK.to_string()
     } else {
         mask_url_credentials(value)
@@ -43,7 +45,10 @@ pub fn mask_url_credentials(text: &str) -> String {
     };
     let authority_start = scheme_end + 3;
     let rest = &text[authority_start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // The user-info ends at the last `@` before any query or fragment: a password written
+    // with a raw `/` (`redis://:pa/ss@host`) is still masked whole. (An `@` in a path is
+    // masked with what precedes it: more hidden, never less.)
+    let authority_end = rest.find(['?', '#']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
     let Some(at) = authority.rfind('@') else {
         return text.to_string();
@@ -126,6 +131,15 @@ mod tests {
             mask_url_credentials("redis://u:p@ss@host:1/0"),
             format!("redis://u:{MASK}@host:1/0")
         );
+    }
+
+    #[test]
+    fn a_password_holding_a_slash_is_masked_whole() {
+        assert_eq!(
+            mask_url_credentials("redis://:pa/ss@host:1/0"),
+            format!("redis://:{MASK}@host:1/0")
+        );
+        assert_eq!(display_value("REDIS_URL", "redis//u:pw@h:1"), MASK);
     }
 
     #[test]

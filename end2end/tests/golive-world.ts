@@ -93,7 +93,7 @@ export class GoLiveWorld {
     for (const name of ["console", "stagingRedis", "productionRedis", "stagingTarget", "productionTarget"] as const) {
       world.ports[name] = await freePort();
     }
-    execFileSync("bash", [join(ROOT, "scripts/test-ca.sh"), world.dir]);
+    execFileSync("bash", [join(ROOT, "scripts/test-ca.sh"), world.dir], { timeout: 30_000 });
     writeFileSync(join(world.dir, "greenlight.toml"), world.config());
     for (const env of ["staging", "production"] as Env[]) {
       world.writeEnvFile(env, false);
@@ -107,6 +107,7 @@ export class GoLiveWorld {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       env,
+      timeout: 30_000,
     }).trim();
     world.console = spawn(greenlight, ["serve", ...config], { env, stdio: "ignore" });
     await waitForPort(world.ports.console, "the go-live console");
@@ -169,11 +170,16 @@ runner = { kind = "command", command = ["python3", "${join(examples, "runner/exa
     await waitForPort(port, `${env}'s target service`);
   }
 
-  private async stopProcess(process: ChildProcess | undefined): Promise<void> {
-    if (!process || process.exitCode !== null) return;
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+  private async stopProcess(child: ChildProcess | undefined): Promise<void> {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((done) => {
-      process.once("exit", () => done());
-      process.kill("SIGTERM");
+      const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      child.once("exit", () => {
+        clearTimeout(kill);
+        done();
+      });
+      child.kill("SIGTERM");
     });
   }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use domain::golive::{Check, Criterion, StepId, Verdict};
+use domain::golive::{Check, Criterion, StepEvent, StepId, Verdict};
 use engine::golive::{Action, GoLiveError};
 use engine::store::golive::Decision;
 use support::tls::TestCa;
@@ -122,6 +122,57 @@ fn confirm(note: &str) -> Action {
     Action::Confirm {
         note: Some(note.into()),
     }
+}
+
+/// When step 3 of go-live `id` last passed.
+async fn staging_redeployed(state: &engine::AppState, id: i64) -> f64 {
+    let (_, records, _) = state.store.golive(id).await.unwrap();
+    records
+        .iter()
+        .rev()
+        .find(|r| {
+            r.step == StepId::UpdateStaging
+                && matches!(
+                    r.event,
+                    StepEvent::Evaluated {
+                        check: Check::Pass { .. }
+                    }
+                )
+        })
+        .expect("step 3 passed")
+        .at_unix
+}
+
+/// Step 6 without waiting a minute: a minute of ready rounds after staging's verified
+/// redeploy, one a second and ending a moment in the future, and the step checked and
+/// recorded as of then.
+async fn stable_a_minute_later(state: &engine::AppState, id: i64) -> Check {
+    let redeployed = staging_redeployed(state, id).await;
+    let round = state
+        .prober
+        .probe(state.config.environment("staging").unwrap())
+        .await;
+    for k in 1..=62 {
+        state
+            .store
+            .insert_sample(redeployed + f64::from(k), &round)
+            .await
+            .unwrap();
+    }
+    let (row, _, _) = state.store.golive(id).await.unwrap();
+    let pair = engine::golive::pair_of(state, &row).unwrap();
+    let later = redeployed + 62.5;
+    let (check, evidence) =
+        engine::golive::evaluate(state, pair, StepId::StagingStable, later, Some(redeployed)).await;
+    let event = StepEvent::Evaluated {
+        check: check.clone(),
+    };
+    state
+        .store
+        .record_step(id, StepId::StagingStable, event, "ana", evidence)
+        .await
+        .unwrap();
+    check
 }
 
 async fn wait_for_run(state: &engine::AppState, run: i64) {
@@ -242,22 +293,25 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
         "{checked:#?}"
     );
 
-    // 6. A minute of ready rounds in the stored history (one second apart: no gap for a
-    // one-hour interval) makes staging stable; step 7 waits for the operator.
+    // 6. Ready rounds from before the redeploy do not count: the window starts when step 3
+    // verified the strict deployment.
+    let redeployed = staging_redeployed(&state, id).await;
     let round = state
         .prober
         .probe(state.config.environment("staging").unwrap())
         .await;
-    let t0 = engine::store::auth::now_unix();
-    for k in 0..=70 {
+    for k in 1..=200 {
         state
             .store
-            .insert_sample(t0 - 70.0 + f64::from(k), &round)
+            .insert_sample(redeployed - f64::from(k), &round)
             .await
             .unwrap();
     }
     let checked = act(id, StepId::StagingStable, Action::Check).await;
-    assert_eq!(outcomes(&checked), [(6, "pass")], "{checked:#?}");
+    assert_eq!(outcomes(&checked), [(6, "waiting")], "{checked:#?}");
+    // A minute of ready rounds after it makes staging stable; step 7 waits for the operator.
+    let check = stable_a_minute_later(&state, id).await;
+    assert!(matches!(check, Check::Pass { .. }), "{check:?}");
 
     // 7-9. Production redeployed with the strict flags: verified, validated with the signed
     // route check over TLS, endpoints and Inngest (cloud, 4 functions, key hashes) verified.
@@ -313,19 +367,22 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
         Err(GoLiveError::Finished(_))
     ));
 
-    // A second go-live of the same pair: history and the recent replay carry over, so after
-    // the two confirmations every step passes and the verdict is Go again.
+    // A second go-live of the same pair: the recent replay carries over, so after the two
+    // confirmations and staging's window every step passes and the verdict is Go again.
     let (second, checked) = engine::golive::start(&state, "staging", "production", "bo")
         .await
         .unwrap();
     assert_eq!(outcomes(&checked), [(1, "pass"), (2, "pass")]);
     let id = second.id;
     let checked = act(id, StepId::UpdateStaging, confirm("")).await;
+    // Each go-live counts staging's window from its own step 3.
     assert_eq!(
         outcomes(&checked),
-        [(3, "pass"), (4, "pass"), (5, "pass"), (6, "pass")],
+        [(3, "pass"), (4, "pass"), (5, "pass"), (6, "waiting")],
         "{checked:#?}"
     );
+    let check = stable_a_minute_later(&state, id).await;
+    assert!(matches!(check, Check::Pass { .. }), "{check:?}");
     let checked = act(id, StepId::UpdateProduction, confirm("")).await;
     assert_eq!(
         outcomes(&checked),
@@ -367,7 +424,7 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
 
     // Everything recorded is there, in order, with who and what it saw.
     let (_, records, _) = state.store.golive(golive.id).await.unwrap();
-    assert_eq!(records.len(), 18, "{records:#?}");
+    assert_eq!(records.len(), 19, "{records:#?}");
     assert!(records.iter().all(|r| r.actor == "ana"));
     app.stop().await.unwrap();
 }
@@ -433,7 +490,7 @@ async fn the_stability_clock_restarts_visibly_naming_what_failed() {
         production: state.config.environment("production").unwrap(),
     };
     let (check, evidence) =
-        engine::golive::evaluate(state, pair, StepId::StagingStable, now()).await;
+        engine::golive::evaluate(state, pair, StepId::StagingStable, now(), None).await;
     match &check {
         Check::Waiting {
             summary,
@@ -465,7 +522,8 @@ async fn the_stability_clock_restarts_visibly_naming_what_failed() {
         )],
     };
     state.store.insert_sample(now(), &ready).await.unwrap();
-    let (check, _) = engine::golive::evaluate(state, pair, StepId::StagingStable, now()).await;
+    let (check, _) =
+        engine::golive::evaluate(state, pair, StepId::StagingStable, now(), None).await;
     assert!(
         matches!(&check, Check::Waiting { summary, remaining_secs }
             if summary.starts_with("The clock restarted after a round that was not ready at")

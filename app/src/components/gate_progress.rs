@@ -18,27 +18,40 @@ pub fn GateProgress(
     let run = Resource::new(move || run_id, get_run);
     #[cfg(feature = "hydrate")]
     {
+        // Poll while the replay runs; stop, and check the step once, when it has finished.
         let checked = StoredValue::new(false);
-        if let Ok(handle) =
-            set_interval_with_handle(move || run.refetch(), std::time::Duration::from_millis(700))
-        {
-            on_cleanup(move || handle.clear());
-        }
+        let timer = StoredValue::new(
+            set_interval_with_handle(
+                move || run.refetch(),
+                std::time::Duration::from_millis(1_500),
+            )
+            .ok(),
+        );
+        let stop = move || {
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+                timer.set_value(None);
+            }
+        };
+        on_cleanup(stop);
         Effect::new(move |_| {
             let finished = run
                 .get()
                 .and_then(Result::ok)
                 .is_some_and(|d| d.run.status != "running");
-            if finished && can_act && !checked.get_value() {
-                checked.set_value(true);
-                run_step.dispatch(RunStep {
-                    id,
-                    step: crate::components::step_card::step_key(
-                        domain::golive::StepId::ReleaseGate,
-                    ),
-                    confirm: false,
-                    note: None,
-                });
+            if finished {
+                stop();
+                if can_act && !checked.get_value() {
+                    checked.set_value(true);
+                    run_step.dispatch(RunStep {
+                        id,
+                        step: crate::components::step_card::step_key(
+                            domain::golive::StepId::ReleaseGate,
+                        ),
+                        confirm: false,
+                        note: None,
+                    });
+                }
             }
         });
     }

@@ -15,11 +15,6 @@ pub fn step_badge(step: &StepView) -> (Tone, String) {
         StepState::NotStarted => (Tone::Unknown, "Waiting for earlier steps".into()),
         StepState::Confirmed { .. } => (Tone::Warn, "Confirmed, not verified yet".into()),
         StepState::Checked { check, .. } => match check {
-            // An earlier step failed since: this one waits again.
-            Check::Pass { .. } if !step.open => (
-                Tone::Unknown,
-                "Passed before; waits for earlier steps".into(),
-            ),
             Check::Pass { .. } => (Tone::Good, "Passed".into()),
             Check::Fail { .. } => (Tone::Bad, "Failed".into()),
             Check::Unknown { .. } => (Tone::Warn, "Could not be measured".into()),

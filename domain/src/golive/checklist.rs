@@ -1,6 +1,7 @@
 //! The whole checklist: ten steps in order. A step opens when every step before it has passed;
-//! a step that passed may be checked again at any time, and when it then fails every later
-//! step is blocked again until it passes.
+//! a step that passed may be checked again at any time, and when it then does not pass, every
+//! later step starts over: what they measured was measured on top of it, so once it passes
+//! again they are checked again (and the redeploys of steps 3 and 7 confirmed again).
 
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,13 @@ impl Checklist {
             });
         }
         let next = self.state(step).apply(step, event)?;
+        let passed = next.passed();
         self.states[step.number() - 1] = next;
+        if !passed {
+            for later in &mut self.states[step.number()..] {
+                *later = StepState::NotStarted;
+            }
+        }
         Ok(self.state(step))
     }
 

@@ -118,6 +118,46 @@ fn an_earlier_step_checked_again_reopens_a_later_automatic_step_only_forward() {
 }
 
 #[test]
+fn a_step_that_stops_passing_makes_every_later_step_start_over() {
+    // All ten passed; step 1 is checked again and fails (REDIS_URL changed, say).
+    let mut c = passed_until(StepId::ReleaseGate);
+    c.apply(StepId::ReleaseGate, pass()).unwrap();
+    c.apply(
+        StepId::ConfirmInputs,
+        evaluated(Check::Fail {
+            problem: "REDIS_URL is missing".into(),
+            action: "add it".into(),
+        }),
+    )
+    .unwrap();
+    assert_eq!(c.passed_count(), 0);
+    assert!(
+        StepId::ALL[1..]
+            .iter()
+            .all(|s| c.state(*s) == &StepState::NotStarted)
+    );
+    // Once it passes again, the walk goes on from step 2, not from where it was.
+    c.apply(StepId::ConfirmInputs, pass()).unwrap();
+    assert_eq!(
+        c.opens_next(StepId::ConfirmInputs),
+        Some(StepId::PolicyDecision)
+    );
+    // Waiting counts as not passing too: step 6 back in its window sends 7-10 back.
+    let mut c = passed_until(StepId::ReleaseGate);
+    c.apply(StepId::ReleaseGate, pass()).unwrap();
+    c.apply(
+        StepId::StagingStable,
+        evaluated(Check::Waiting {
+            summary: "restarted".into(),
+            remaining_secs: 60.0,
+        }),
+    )
+    .unwrap();
+    assert_eq!(c.passed_count(), 5);
+    assert_eq!(c.state(StepId::UpdateProduction), &StepState::NotStarted);
+}
+
+#[test]
 fn the_checklist_criterion_is_met_only_when_all_ten_passed() {
     let mut c = passed_until(StepId::ReleaseGate);
     assert!(matches!(

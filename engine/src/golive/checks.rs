@@ -7,8 +7,8 @@ use domain::env_file::EnvFile;
 use domain::golive::{
     Check, Finding, ReplayFact, Reset, Round, Stability, StepId, release_gate, stability,
 };
-use domain::probe::{ProbeOutcome, ProbeStatus};
-use domain::secret::{MASK, is_secret_key, mask_url_credentials};
+use domain::probe::ProbeStatus;
+use domain::secret::{MASK, display_value};
 use domain::time::{human_duration, window_words};
 use serde_json::{Value, json};
 
@@ -25,12 +25,13 @@ const INPUT_KEYS: [&str; 4] = [
     "INNGEST_WEBHOOK_URL",
 ];
 
+/// An input as step 1's evidence shows it: secrets masked, and a REDIS_URL that does not
+/// parse hidden whole (it cannot be unpicked safely).
 fn masked(key: &str, value: &str) -> String {
-    if is_secret_key(key) {
-        MASK.to_string()
-    } else {
-        mask_url_credentials(value)
+    if key == "REDIS_URL" && domain::RedisUrl::parse(value).is_err() {
+        return MASK.to_string();
     }
+    display_value(key, value)
 }
 
 async fn env_file(env: &EnvironmentConfig) -> Result<EnvFile, String> {
@@ -236,42 +237,51 @@ async fn validate(state: &AppState, env: &EnvironmentConfig, verify_route: bool)
     )
 }
 
-/// Steps 5 and 9: the live endpoints (and Inngest for production).
+/// Steps 5 and 9: the live endpoints. Step 9 (production) holds them to the Go criteria:
+/// dependencies healthy, not merely ready, and Inngest cloud-ready with the expected count.
 fn endpoints(
     env: &EnvironmentConfig,
     report: &crate::probe::EnvironmentReport,
-    with_inngest: bool,
+    production: bool,
 ) -> Check {
-    let mut wanted = vec!["readiness", "dependencies"];
-    if with_inngest {
-        wanted.push("inngest");
-    }
-    let outcomes: Vec<&ProbeOutcome> = wanted.iter().filter_map(|w| report.outcome(w)).collect();
-    if let Some(bad) = outcomes.iter().find(|o| o.status == ProbeStatus::Unhealthy) {
-        return Check::Fail {
-            problem: bad.message.clone(),
-            action: format!(
-                "An engineer needs to fix this in {} before going on.",
-                env.name
-            ),
+    let mut passed: Vec<String> = Vec::new();
+    for name in ["readiness", "dependencies"] {
+        let Some(o) = report.outcome(name) else {
+            return unknown(format!("The {name} probe did not run."));
         };
+        match o.status {
+            ProbeStatus::Unhealthy => {
+                return Check::Fail {
+                    problem: o.message.clone(),
+                    action: format!(
+                        "An engineer needs to fix this in {} before going on.",
+                        env.name
+                    ),
+                };
+            }
+            ProbeStatus::Degraded if production => {
+                return Check::Fail {
+                    problem: o.message.clone(),
+                    action: format!(
+                        "Every runtime dependency of {} must be healthy; an engineer needs to restore the degraded one.",
+                        env.name
+                    ),
+                };
+            }
+            ProbeStatus::Unverified | ProbeStatus::NotConfigured => {
+                return unknown(format!("{}: {}", o.probe, o.message));
+            }
+            ProbeStatus::Healthy | ProbeStatus::Degraded => passed.push(o.message.clone()),
+        }
     }
-    if let Some(unsure) = outcomes.iter().find(|o| {
-        matches!(
-            o.status,
-            ProbeStatus::Unverified | ProbeStatus::NotConfigured
-        )
-    }) {
-        return unknown(format!("{}: {}", unsure.probe, unsure.message));
-    }
-    if with_inngest
-        && let Some(inngest) = report.outcome("inngest")
-        && inngest.status == ProbeStatus::Degraded
-    {
-        return unknown(format!("inngest: {}", inngest.message));
+    if production {
+        match super::criteria::inngest_cloud(report, env) {
+            Finding::Met { evidence } => passed.push(evidence),
+            finding => return check_of(finding),
+        }
     }
     Check::Pass {
-        summary: domain::text::sentences(outcomes.iter().map(|o| o.message.as_str())),
+        summary: domain::text::sentences(passed.iter().map(String::as_str)),
     }
 }
 
@@ -279,13 +289,21 @@ pub(super) fn evidence_of(report: &crate::probe::EnvironmentReport) -> Value {
     serde_json::to_value(report).unwrap_or_default()
 }
 
-/// Step 6: staging ready in every round for the whole window.
-async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, Value) {
+/// Step 6: staging ready in every round for the whole window, counted from the moment step 3
+/// verified that the deployed staging runs with the strict flags (`redeployed`): rounds from
+/// before do not count ("enable both flags, then validate for 24 h").
+async fn staging_stable(
+    state: &AppState,
+    pair: Pair<'_>,
+    now: f64,
+    redeployed: Option<f64>,
+) -> (Check, Value) {
     let window = state.config.golive.stability.as_secs_f64();
     let interval = pair.staging.probe_interval.as_secs_f64();
+    let from = (now - window - 4.0 * interval).max(redeployed.unwrap_or(f64::MIN));
     let samples = match state
         .store
-        .samples_since(pair.staging.name.as_str(), now - window - 4.0 * interval)
+        .samples_since(pair.staging.name.as_str(), from)
         .await
     {
         Ok(s) => s,
@@ -331,6 +349,7 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
         .unwrap_or_default();
     let evidence = json!({
         "window_secs": window, "interval_secs": interval, "rounds": rounds.len(), "stability": result,
+        "counted_from_unix": redeployed,
         "failed_round": failure.map(|(_, report)| evidence_of(&report)),
     });
     let to_go = |secs: f64| human_duration(secs.ceil());
@@ -361,15 +380,13 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
             },
             remaining_secs,
         },
+        // Nothing measured lately: could not be measured (Hold), not measured bad.
         Stability::NotReady {
             reset: Reset::Gap { from_unix, .. },
-        } => Check::Fail {
-            problem: format!(
-                "Staging has not been probed since {} UTC, so the stability clock is stopped.",
-                domain::time::minute_utc(from_unix)
-            ),
-            action: "Ask an engineer to check that Greenlight is running and can reach staging; the clock starts again at the next ready round.".into(),
-        },
+        } => unknown(format!(
+            "Staging has not been probed since {} UTC, so the stability clock is stopped; ask an engineer to check that Greenlight is running and can reach staging.",
+            domain::time::minute_utc(from_unix)
+        )),
         // Not a failure to act on (the guide says so): the clock restarts by itself at the next
         // ready round, and the page checks again.
         Stability::NotReady {
@@ -382,7 +399,9 @@ async fn staging_stable(state: &AppState, pair: Pair<'_>, now: f64) -> (Check, V
             ),
             remaining_secs: window,
         },
-        Stability::NoHistory => unknown("Staging has no readiness history yet."),
+        Stability::NoHistory => unknown(
+            "Staging has no readiness round since it was redeployed yet; the next probe round starts the clock.",
+        ),
     };
     (check, evidence)
 }
@@ -437,7 +456,7 @@ pub(super) async fn gate_finding(state: &AppState, now: f64) -> (Finding, Value)
     }
 }
 
-fn check_of(finding: Finding) -> Check {
+pub(super) fn check_of(finding: Finding) -> Check {
     match finding {
         Finding::Met { evidence } => Check::Pass { summary: evidence },
         Finding::Failed { problem, action } => Check::Fail { problem, action },
@@ -475,7 +494,13 @@ async fn release_gate_check(state: &AppState, now: f64) -> (Check, Value) {
 /// Runs step `step`'s automatic check now. Confirm-then-verify steps are verified here too
 /// (after the operator confirmed). The live probes of steps 3, 5, 7 and 9 are stored as rounds
 /// of readiness history, like "Probe now": what the go-live saw is what step 6 counts.
-pub async fn evaluate(state: &AppState, pair: Pair<'_>, step: StepId, now: f64) -> (Check, Value) {
+pub async fn evaluate(
+    state: &AppState,
+    pair: Pair<'_>,
+    step: StepId,
+    now: f64,
+    staging_redeployed: Option<f64>,
+) -> (Check, Value) {
     let prober = &state.prober;
     match step {
         StepId::ConfirmInputs => confirm_inputs(pair).await,
@@ -501,7 +526,7 @@ pub async fn evaluate(state: &AppState, pair: Pair<'_>, step: StepId, now: f64) 
             let report = probe_and_store(state, prober, env).await;
             (endpoints(env, &report, production), evidence_of(&report))
         }
-        StepId::StagingStable => staging_stable(state, pair, now).await,
+        StepId::StagingStable => staging_stable(state, pair, now, staging_redeployed).await,
         StepId::ReleaseGate => release_gate_check(state, now).await,
     }
 }
@@ -516,8 +541,14 @@ mod tests {
         assert_eq!(masked("INNGEST_EVENT_KEY", "evt"), MASK);
         assert_eq!(
             masked("REDIS_URL", "rediss://user:pw@h:6380/0"),
-            mask_url_credentials("rediss://user:pw@h:6380/0")
+            format!("rediss://user:{MASK}@h:6380/0")
         );
-        assert!(!masked("REDIS_URL", "rediss://user:pw@h:6380/0").contains("pw"));
+        // Malformed: not unpicked, hidden whole.
+        assert_eq!(masked("REDIS_URL", "redis//user:pw@h:6380/0"), MASK);
+        assert_eq!(masked("REDIS_URL", "redis://:pa/ss@h:6380/0"), MASK);
+        assert_eq!(
+            masked("INNGEST_WEBHOOK_URL", "https://h.example.com/api/inngest"),
+            "https://h.example.com/api/inngest"
+        );
     }
 }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::Pair;
 use super::checks::{evidence_of, gate_finding};
+use crate::config::EnvironmentConfig;
 use crate::probe::EnvironmentReport;
 use crate::state::AppState;
 
@@ -38,6 +39,42 @@ fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Findi
         _ => Finding::Unmeasured {
             missing: o.message.clone(),
         },
+    }
+}
+
+/// Inngest cloud-ready: the probe healthy on a signed check, in cloud mode, with the function
+/// count the configuration expects. A count that was not configured or not reported cannot be
+/// checked, so it is unmeasured (Hold), never met.
+pub(super) fn inngest_cloud(report: &EnvironmentReport, env: &EnvironmentConfig) -> Finding {
+    let production = env.name.as_str();
+    let finding = from_probe(report, "inngest", production);
+    if !matches!(finding, Finding::Met { .. }) {
+        return finding;
+    }
+    let evidence = report
+        .outcome("inngest")
+        .map_or(&Value::Null, |o| &o.evidence);
+    let inspection = &evidence["inspection"];
+    let signed = evidence["answer"] == "authenticated";
+    let mode = inspection["mode"].as_str();
+    let seen = inspection["function_count"].as_u64();
+    match (env.expected_inngest_functions, signed, mode, seen) {
+        (None, ..) => Finding::Unmeasured {
+            missing: format!(
+                "expected_inngest_functions is not set for {production} in greenlight.toml, so the number of Inngest functions cannot be checked."
+            ),
+        },
+        (_, false, ..) => Finding::Unmeasured {
+            missing: "The Inngest check was not signed, so cloud mode and the function count were not verified.".into(),
+        },
+        (_, true, Some(mode), _) if mode != "cloud" => Finding::Failed {
+            problem: format!("Inngest runs in {mode} mode in {production}, not cloud."),
+            action: "An engineer needs to deploy the service with Inngest in cloud mode.".into(),
+        },
+        (_, true, _, None) => Finding::Unmeasured {
+            missing: "Inngest did not report how many functions it serves.".into(),
+        },
+        _ => finding,
     }
 }
 
@@ -89,7 +126,7 @@ pub async fn go_criteria(
         (Criterion::ReleaseGate, gate),
         (
             Criterion::InngestCloud,
-            from_probe(&report, "inngest", production),
+            inngest_cloud(&report, pair.production),
         ),
         (Criterion::Checklist, checklist.finding(stability_secs)),
     ]

@@ -124,8 +124,21 @@ pub async fn act(
     action: Action,
     actor: &str,
 ) -> Result<Vec<(StepId, Check)>, GoLiveError> {
-    let (row, _, _) = state.store.golive(id).await?;
+    let (row, _, checklist) = state.store.golive(id).await?;
+    if row.ended_unix.is_some() {
+        return Err(GoLiveError::Finished(id));
+    }
     let pair = pair_of(state, &row)?;
+    // Refuse what the checklist would refuse before measuring anything: a check runs live
+    // probes and stores rounds, which a refused step must not cause.
+    if action == Action::Check {
+        let probe = StepEvent::Evaluated {
+            check: Check::Unknown {
+                missing: String::new(),
+            },
+        };
+        checklist.clone().apply(step, probe)?;
+    }
     if let Action::Confirm { note } = action {
         let note = note
             .filter(|n| !n.trim().is_empty())
@@ -142,7 +155,11 @@ pub async fn act(
     let mut checked = Vec::new();
     let mut next = Some(step);
     while let Some(step) = next {
-        let (check, evidence) = evaluate(state, pair, step, now_unix()).await;
+        let redeployed = match step {
+            StepId::StagingStable => staging_redeployed(state, id).await?,
+            _ => None,
+        };
+        let (check, evidence) = evaluate(state, pair, step, now_unix(), redeployed).await;
         let event = StepEvent::Evaluated {
             check: check.clone(),
         };
@@ -154,6 +171,25 @@ pub async fn act(
         next = checklist.opens_next(step);
     }
     Ok(checked)
+}
+
+/// When step 3 last verified that the deployed staging runs with the strict flags: step 6's
+/// window counts from then.
+async fn staging_redeployed(state: &AppState, id: i64) -> Result<Option<f64>, GoLiveError> {
+    let (_, records, _) = state.store.golive(id).await?;
+    Ok(records
+        .iter()
+        .rev()
+        .find(|r| {
+            r.step == StepId::UpdateStaging
+                && matches!(
+                    r.event,
+                    StepEvent::Evaluated {
+                        check: Check::Pass { .. }
+                    }
+                )
+        })
+        .map(|r| r.at_unix))
 }
 
 /// Starts a replay of the release-gate suite from step 10 (open once steps 1-9 passed) and
@@ -177,8 +213,15 @@ pub async fn start_gate_replay(state: &AppState, id: i64, actor: &str) -> Result
         .replays
         .start(&state.store, &state.config.suites, &suite.name)
         .await
-        .map_err(|e| GoLiveError::Replay(e.to_string()))?;
-    act(state, id, StepId::ReleaseGate, Action::Check, actor).await?;
+        .map_err(|e| match e {
+            crate::replay::manager::StartError::Store(inner) => GoLiveError::Store(inner),
+            other => GoLiveError::Replay(other.to_string()),
+        })?;
+    // The replay runs whatever happens next; a failure to record the step's new state is
+    // logged, and the page's next check records it.
+    if let Err(e) = act(state, id, StepId::ReleaseGate, Action::Check, actor).await {
+        tracing::warn!(golive = id, run, error = %e, "cannot record step 10 waiting for its replay");
+    }
     Ok(run)
 }
 

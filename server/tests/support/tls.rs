@@ -87,8 +87,12 @@ impl axum::serve::Listener for TlsListener {
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 continue;
             };
-            // A client that refuses the certificate (one without the CA) just goes away.
-            if let Ok(tls) = self.acceptor.accept(tcp).await {
+            // A client that refuses the certificate (one without the CA) just goes away; one
+            // that stalls is dropped after a second, so the next can connect.
+            let handshake = self.acceptor.accept(tcp);
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(std::time::Duration::from_secs(1), handshake).await
+            {
                 return (tls, addr);
             }
         }
