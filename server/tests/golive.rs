@@ -126,21 +126,10 @@ fn confirm(note: &str) -> Action {
 
 /// When step 3 of go-live `id` last passed.
 async fn staging_redeployed(state: &engine::AppState, id: i64) -> f64 {
-    let (_, records, _) = state.store.golive(id).await.unwrap();
-    records
-        .iter()
-        .rev()
-        .find(|r| {
-            r.step == StepId::UpdateStaging
-                && matches!(
-                    r.event,
-                    StepEvent::Evaluated {
-                        check: Check::Pass { .. }
-                    }
-                )
-        })
+    engine::golive::staging_redeployed(state, id)
+        .await
+        .unwrap()
         .expect("step 3 passed")
-        .at_unix
 }
 
 /// Step 6 without waiting a minute: a minute of ready rounds after staging's verified

@@ -175,7 +175,7 @@ pub async fn act(
 
 /// When step 3 last verified that the deployed staging runs with the strict flags: step 6's
 /// window counts from then.
-async fn staging_redeployed(state: &AppState, id: i64) -> Result<Option<f64>, GoLiveError> {
+pub async fn staging_redeployed(state: &AppState, id: i64) -> Result<Option<f64>, GoLiveError> {
     let (_, records, _) = state.store.golive(id).await?;
     Ok(records
         .iter()
