@@ -91,13 +91,19 @@ pub fn StepCard(
     let heading_id = format!("step-{}", step.number);
     let labelled_by = heading_id.clone();
     let about_open = current && !passed;
+    let check_button = move |class: &'static str, label: &'static str| {
+        view! {
+            <button type="button" class=class disabled=busy on:click=move |_| check()>{label}</button>
+        }
+    };
+    let check_label = if never_checked {
+        "Run check"
+    } else {
+        "Check again"
+    };
     let actions = may_act.then(|| match step.kind {
         StepKind::ConfirmThenVerify if passed => view! {
-            <div class="step-actions">
-                <button type="button" class="button button-secondary" disabled=busy on:click=move |_| check()>
-                    "Check again"
-                </button>
-            </div>
+            <div class="step-actions">{check_button("button button-secondary", "Check again")}</div>
         }
         .into_any(),
         StepKind::ConfirmThenVerify => view! {
@@ -111,11 +117,7 @@ pub fn StepCard(
                     }>
                     "I have done this"
                 </button>
-                {(!never_checked).then(|| view! {
-                    <button type="button" class="button button-secondary" disabled=busy on:click=move |_| check()>
-                        "Check again"
-                    </button>
-                })}
+                {(!never_checked).then(|| check_button("button button-secondary", "Check again"))}
             </div>
         }
         .into_any(),
@@ -127,10 +129,7 @@ pub fn StepCard(
                         "Start replay"
                     </button>
                 })}
-                <button type="button" class=if passed || step.step == StepId::ReleaseGate { "button button-secondary" } else { "button" }
-                    disabled=busy on:click=move |_| check()>
-                    {if never_checked { "Run check" } else { "Check again" }}
-                </button>
+                {check_button(if passed || step.step == StepId::ReleaseGate { "button button-secondary" } else { "button" }, check_label)}
             </div>
         }
         .into_any(),

@@ -43,6 +43,17 @@ impl Checklist {
         self.states.iter().filter(|s| s.passed()).count()
     }
 
+    /// Whether a check of `step` would be accepted now (open, and confirmed first when it is a
+    /// confirm-then-verify step): asked before measuring, so a refused step measures nothing.
+    pub fn may_check(&self, step: StepId) -> Result<(), StepError> {
+        let any = StepEvent::Evaluated {
+            check: Check::Unknown {
+                missing: String::new(),
+            },
+        };
+        self.clone().apply(step, any).map(|_| ())
+    }
+
     /// Applies `event` to `step`, refusing steps that are not open yet.
     pub fn apply(&mut self, step: StepId, event: StepEvent) -> Result<&StepState, StepError> {
         if !self.is_open(step) {

@@ -47,6 +47,24 @@ fn a_passed_step_opens_the_next_automatic_one() {
 }
 
 #[test]
+fn may_check_refuses_what_apply_would_refuse_and_changes_nothing() {
+    let c = passed_until(StepId::UpdateStaging);
+    assert_eq!(
+        c.may_check(StepId::ValidateStaging),
+        Err(StepError::NotOpenYet {
+            step: 4,
+            blocking: 3
+        })
+    );
+    assert_eq!(
+        c.may_check(StepId::UpdateStaging),
+        Err(StepError::ConfirmFirst(3))
+    );
+    assert_eq!(c.may_check(StepId::PolicyDecision), Ok(()));
+    assert_eq!(c, passed_until(StepId::UpdateStaging));
+}
+
+#[test]
 fn a_confirm_step_is_never_run_automatically() {
     let c = passed_until(StepId::UpdateStaging);
     assert_eq!(c.opens_next(StepId::PolicyDecision), None);

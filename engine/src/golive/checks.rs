@@ -8,7 +8,7 @@ use domain::golive::{
     Check, Finding, ReplayFact, Reset, Round, Stability, StepId, release_gate, stability,
 };
 use domain::probe::ProbeStatus;
-use domain::secret::{MASK, display_value};
+use domain::secret::display_value;
 use domain::time::{human_duration, window_words};
 use serde_json::{Value, json};
 
@@ -24,15 +24,6 @@ const INPUT_KEYS: [&str; 4] = [
     "INNGEST_EVENT_KEY",
     "INNGEST_WEBHOOK_URL",
 ];
-
-/// An input as step 1's evidence shows it: secrets masked, and a REDIS_URL that does not
-/// parse hidden whole (it cannot be unpicked safely).
-fn masked(key: &str, value: &str) -> String {
-    if key == "REDIS_URL" && domain::RedisUrl::parse(value).is_err() {
-        return MASK.to_string();
-    }
-    display_value(key, value)
-}
 
 async fn env_file(env: &EnvironmentConfig) -> Result<EnvFile, String> {
     match &env.env_file {
@@ -62,7 +53,7 @@ async fn confirm_inputs(pair: Pair<'_>) -> (Check, Value) {
         let mut seen = serde_json::Map::new();
         for key in INPUT_KEYS {
             let value = file.get(key).filter(|v| !v.trim().is_empty());
-            seen.insert(key.into(), json!(value.map(|v| masked(key, v))));
+            seen.insert(key.into(), json!(value.map(|v| display_value(key, v))));
             let Some(value) = value else {
                 problems.push(format!("{key} is missing in {}'s env file", env.name));
                 continue;
@@ -162,34 +153,15 @@ async fn policy_decision(pair: Pair<'_>) -> (Check, Value) {
 
 /// Steps 3 and 7: the redeployed service reports both dependencies as required.
 fn deployed_strict(env: &EnvironmentConfig, report: &crate::probe::EnvironmentReport) -> Check {
-    match report
-        .deployed_strict_flags()
-        .map(|f| (f.redis_required, f.inngest_required))
-    {
-        Some((Some(true), Some(true))) => Check::Pass {
-            summary: format!(
-                "{} reports Redis and Inngest as required dependencies.",
-                env.name
-            ),
-        },
-        Some((Some(redis), Some(inngest))) => Check::Fail {
-            problem: format!(
-                "{} still runs with REDIS_REQUIRED={redis} and INNGEST_REQUIRED={inngest}.",
-                env.name
-            ),
-            action: format!(
-                "Ask an engineer to redeploy {} with the updated env file, then confirm again.",
-                env.name
-            ),
-        },
-        _ => unknown(format!(
-            "{}'s runtime dependencies did not say whether Redis and Inngest are required ({}).",
-            env.name,
-            report
-                .outcome("dependencies")
-                .map_or("no answer", |o| o.message.as_str())
-        )),
-    }
+    let redeploy = format!(
+        "Ask an engineer to redeploy {} with the updated env file, then confirm again.",
+        env.name
+    );
+    check_of(super::criteria::strict_flags(
+        report,
+        env.name.as_str(),
+        redeploy,
+    ))
 }
 
 /// Steps 4 and 8: the validator with connection checks (and the Inngest route for 8).
@@ -237,8 +209,9 @@ async fn validate(state: &AppState, env: &EnvironmentConfig, verify_route: bool)
     )
 }
 
-/// Steps 5 and 9: the live endpoints. Step 9 (production) holds them to the Go criteria:
-/// dependencies healthy, not merely ready, and Inngest cloud-ready with the expected count.
+/// Steps 5 and 9: the live endpoints, judged as the Go criteria judge them. Staging (step 5)
+/// may run with a degraded optional dependency; production (step 9) may not, and Inngest must
+/// be cloud-ready with the expected count.
 fn endpoints(
     env: &EnvironmentConfig,
     report: &crate::probe::EnvironmentReport,
@@ -246,32 +219,15 @@ fn endpoints(
 ) -> Check {
     let mut passed: Vec<String> = Vec::new();
     for name in ["readiness", "dependencies"] {
-        let Some(o) = report.outcome(name) else {
-            return unknown(format!("The {name} probe did not run."));
+        let finding = match report.outcome(name) {
+            Some(o) if !production && o.status == ProbeStatus::Degraded => Finding::Met {
+                evidence: o.message.clone(),
+            },
+            _ => super::criteria::from_probe(report, name, env.name.as_str()),
         };
-        match o.status {
-            ProbeStatus::Unhealthy => {
-                return Check::Fail {
-                    problem: o.message.clone(),
-                    action: format!(
-                        "An engineer needs to fix this in {} before going on.",
-                        env.name
-                    ),
-                };
-            }
-            ProbeStatus::Degraded if production => {
-                return Check::Fail {
-                    problem: o.message.clone(),
-                    action: format!(
-                        "Every runtime dependency of {} must be healthy; an engineer needs to restore the degraded one.",
-                        env.name
-                    ),
-                };
-            }
-            ProbeStatus::Unverified | ProbeStatus::NotConfigured => {
-                return unknown(format!("{}: {}", o.probe, o.message));
-            }
-            ProbeStatus::Healthy | ProbeStatus::Degraded => passed.push(o.message.clone()),
+        match finding {
+            Finding::Met { evidence } => passed.push(evidence),
+            other => return check_of(other),
         }
     }
     if production {
@@ -534,20 +490,23 @@ pub async fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::secret::MASK;
 
     #[test]
     fn inputs_are_shown_masked() {
-        assert_eq!(masked("INNGEST_SIGNING_KEY", "signkey-prod-abc"), MASK);
-        assert_eq!(masked("INNGEST_EVENT_KEY", "evt"), MASK);
+        // Step 1's evidence goes through the one masking rule of `domain::secret`.
+        let shown = |key, value| display_value(key, value);
+        assert_eq!(shown("INNGEST_SIGNING_KEY", "signkey-prod-abc"), MASK);
+        assert_eq!(shown("INNGEST_EVENT_KEY", "evt"), MASK);
         assert_eq!(
-            masked("REDIS_URL", "rediss://user:pw@h:6380/0"),
+            shown("REDIS_URL", "rediss://user:pw@h:6380/0"),
             format!("rediss://user:{MASK}@h:6380/0")
         );
-        // Malformed: not unpicked, hidden whole.
-        assert_eq!(masked("REDIS_URL", "redis//user:pw@h:6380/0"), MASK);
-        assert_eq!(masked("REDIS_URL", "redis://:pa/ss@h:6380/0"), MASK);
+        // Malformed: not unpicked, hidden whole; a raw '/' in a password hides all of it.
+        assert_eq!(shown("REDIS_URL", "redis//user:pw@h:6380/0"), MASK);
+        assert!(!shown("REDIS_URL", "redis://:pa/ss@h:6380/0").contains("ss"));
         assert_eq!(
-            masked("INNGEST_WEBHOOK_URL", "https://h.example.com/api/inngest"),
+            shown("INNGEST_WEBHOOK_URL", "https://h.example.com/api/inngest"),
             "https://h.example.com/api/inngest"
         );
     }

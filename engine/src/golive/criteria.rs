@@ -16,7 +16,7 @@ use crate::probe::EnvironmentReport;
 use crate::state::AppState;
 
 /// A probe's outcome as a Go criterion.
-fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Finding {
+pub(super) fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Finding {
     let Some(o) = report.outcome(name) else {
         return Finding::Unmeasured {
             missing: format!("The {name} probe did not run."),
@@ -28,7 +28,7 @@ fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Findi
         },
         ProbeStatus::Unhealthy => Finding::Failed {
             problem: o.message.clone(),
-            action: format!("An engineer needs to fix this in {production} before going live."),
+            action: format!("An engineer needs to fix this in {production} before going on."),
         },
         // Working but not healthy (an optional dependency down): "ready and healthy" is not met.
         ProbeStatus::Degraded if name == "dependencies" => Finding::Failed {
@@ -78,23 +78,31 @@ pub(super) fn inngest_cloud(report: &EnvironmentReport, env: &EnvironmentConfig)
     }
 }
 
-fn strict_flags(report: &EnvironmentReport, production: &str) -> Finding {
+/// REDIS_REQUIRED and INNGEST_REQUIRED as the deployed `env` reports them: both true is met,
+/// either false is failed (with `action`), not said is unmeasured. Steps 3 and 7 and the Go
+/// criterion share it.
+pub(super) fn strict_flags(report: &EnvironmentReport, env: &str, action: String) -> Finding {
     match report
         .deployed_strict_flags()
         .map(|f| (f.redis_required, f.inngest_required))
     {
         Some((Some(true), Some(true))) => Finding::Met {
-            evidence: format!("REDIS_REQUIRED and INNGEST_REQUIRED are true in {production}."),
+            evidence: format!(
+                "{env} reports Redis and Inngest as required dependencies (REDIS_REQUIRED and INNGEST_REQUIRED true)."
+            ),
         },
         Some((Some(redis), Some(inngest))) => Finding::Failed {
             problem: format!(
-                "{production} runs with REDIS_REQUIRED={redis} and INNGEST_REQUIRED={inngest}."
+                "{env} still runs with REDIS_REQUIRED={redis} and INNGEST_REQUIRED={inngest}."
             ),
-            action: format!("Set both to true in {production}'s env file and redeploy (step 7)."),
+            action,
         },
         _ => Finding::Unmeasured {
             missing: format!(
-                "{production}'s runtime dependencies did not say whether Redis and Inngest are required."
+                "{env}'s runtime dependencies did not say whether Redis and Inngest are required ({}).",
+                report
+                    .outcome("dependencies")
+                    .map_or("no answer", |o| o.message.as_str())
             ),
         },
     }
@@ -114,7 +122,14 @@ pub async fn go_criteria(
     );
     let stability_secs = state.config.golive.stability.as_secs();
     let findings = [
-        (Criterion::StrictFlags, strict_flags(&report, production)),
+        (
+            Criterion::StrictFlags,
+            strict_flags(
+                &report,
+                production,
+                format!("Set both to true in {production}'s env file and redeploy (step 7)."),
+            ),
+        ),
         (
             Criterion::Readiness,
             from_probe(&report, "readiness", production),

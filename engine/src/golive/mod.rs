@@ -132,12 +132,7 @@ pub async fn act(
     // Refuse what the checklist would refuse before measuring anything: a check runs live
     // probes and stores rounds, which a refused step must not cause.
     if action == Action::Check {
-        let probe = StepEvent::Evaluated {
-            check: Check::Unknown {
-                missing: String::new(),
-            },
-        };
-        checklist.clone().apply(step, probe)?;
+        checklist.may_check(step)?;
     }
     if let Action::Confirm { note } = action {
         let note = note
