@@ -6,25 +6,28 @@
 pub fn on_probe_round(on_round: impl Fn(String) + 'static) {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::prelude::on_cleanup;
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
+        use futures::StreamExt;
+        use gloo_net::eventsource::futures::EventSource;
 
-        let Ok(source) = web_sys::EventSource::new("/api/events") else {
+        let Ok(mut source) = EventSource::new("/api/events") else {
             return;
         };
-        let listener =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                if let Some(name) = event.data().as_string() {
+        let Ok(mut rounds) = source.subscribe("round") else {
+            return;
+        };
+        let closer = send_wrapper::SendWrapper::new(source.clone());
+        leptos::task::spawn_local(async move {
+            // Dropping every clone of the source closes it: this task keeps one.
+            let _source = source;
+            // An error means the stream closed for good (the browser itself retries while it
+            // can); the pages' slow poll carries on without it.
+            while let Some(Ok((_, message))) = rounds.next().await {
+                if let Some(name) = message.data().as_string() {
                     on_round(name);
                 }
-            });
-        let _ = source.add_event_listener_with_callback("round", listener.as_ref().unchecked_ref());
-        let source = send_wrapper::SendWrapper::new((source, listener));
-        on_cleanup(move || {
-            let (source, _listener) = source.take();
-            source.close();
+            }
         });
+        leptos::prelude::on_cleanup(move || closer.take().close());
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = on_round;

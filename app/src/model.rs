@@ -2,6 +2,8 @@
 //! masked and env files are named, not read, here.
 
 use domain::Mode;
+use domain::day_strip::DayStrip;
+use domain::probe::Readiness;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,29 +127,30 @@ pub struct RunDiffView {
 }
 
 /// One environment on the Status page: its configuration and what the last probe rounds found.
+/// Its size is fixed by the number of probes and buckets, never by the stored history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentStatus {
     pub summary: EnvironmentSummary,
-    /// ready, not_ready or unknown after hysteresis; `None` before the first probe round.
-    pub readiness: Option<String>,
+    /// The verdict after hysteresis; `None` before the first probe round.
+    pub readiness: Option<Readiness>,
     /// The newest round's own verdict, and how many rounds it has held.
-    pub latest_round: Option<(String, usize)>,
+    pub latest_round: Option<(Readiness, usize)>,
     /// Rounds needed to change the shown verdict (to not ready / unknown, and back to ready).
     pub flip_after_rounds: usize,
     pub recover_after_rounds: usize,
     pub checked_at: Option<String>,
+    /// The newest round's probes: status, latency and message (raw evidence is on the
+    /// environment page).
     pub probes: Vec<domain::probe::ProbeOutcome>,
-    /// Seconds the current verdict has held, and that verdict.
-    pub streak: Option<(String, f64)>,
+    /// The newest round's verdict and the seconds it has held.
+    pub streak: Option<(Readiness, f64)>,
     /// Share of ready rounds over the last 24 h, 0..1.
     pub uptime_24h: Option<f64>,
-    /// (seconds ago, verdict) for the last 24 h, oldest first.
-    pub timeline: Vec<(f64, String)>,
+    /// The last 24 h in fixed buckets: the readiness timeline and the latency sparkline.
+    pub day: DayStrip,
     /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them.
     pub redis_required: Option<bool>,
     pub inngest_required: Option<bool>,
-    /// p95 of the round latency per 15 minutes over the last 24 h, oldest first.
-    pub latency_sparkline: Vec<Option<f64>>,
     /// Round latency percentiles over the last 24 h.
     pub latency_24h: Option<domain::history::Percentiles>,
 }

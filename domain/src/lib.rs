@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod base_url;
 pub mod conditions;
+pub mod day_strip;
 pub mod dependency;
 pub mod difflib;
 pub mod env_file;

@@ -12,6 +12,7 @@ pub mod redis_ping;
 pub mod replay;
 pub mod scheduler;
 pub mod state;
+pub mod status_board;
 pub mod store;
 pub mod tls;
 pub mod validation;

@@ -29,8 +29,14 @@ pub async fn probe_and_store(
 ) -> EnvironmentReport {
     let report = prober.probe(env).await;
     match state.store.insert_sample(now_unix(), &report).await {
-        // Nobody listening is fine.
-        Ok(()) => drop(state.rounds.send(env.name.to_string())),
+        Ok(()) => {
+            // The card first, so a page refreshing on the event reads this round.
+            if let Err(e) = state.board.refresh(&state.store, env).await {
+                tracing::error!(environment = %env.name, error = %e, "cannot compute the status card");
+            }
+            // Nobody listening is fine.
+            drop(state.rounds.send(env.name.to_string()))
+        }
         Err(e) => {
             tracing::error!(environment = %env.name, error = %e, "cannot store a probe round")
         }

@@ -8,12 +8,15 @@ use tokio::sync::{broadcast, watch};
 use crate::config::Config;
 use crate::probe::Prober;
 use crate::replay::manager::ReplayManager;
+use crate::status_board::StatusBoard;
 use crate::store::Store;
 
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    /// The Status page's cards, kept current as rounds are stored.
+    pub board: Arc<StatusBoard>,
     pub replays: Arc<ReplayManager>,
     /// The probes' HTTP client, shared so connections are reused; trusts `[server] ca_file`.
     pub prober: Prober,
@@ -33,6 +36,7 @@ impl AppState {
             prober: Prober::new(crate::probe::DEFAULT_TIMEOUT, &roots),
             config: Arc::new(config),
             store,
+            board: Arc::new(StatusBoard::default()),
             replays: Arc::new(ReplayManager::new(roots)),
             started: Instant::now(),
             rounds: broadcast::channel(256).0,

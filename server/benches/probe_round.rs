@@ -30,31 +30,7 @@ fn main() {
 
 async fn bench() {
     let served = Arc::new(AtomicUsize::new(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let counter = Arc::clone(&served);
-    tokio::spawn(async move {
-        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
-            let counter = Arc::clone(&counter);
-            async move {
-                counter.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(DELAY).await;
-                let body = match uri.path() {
-                    "/api/runtime/dependencies" => serde_json::json!({
-                        "status": "ready", "ready": true, "required_failures": [],
-                        "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok", "latency_ms": 1.0}}
-                    }),
-                    "/api/inngest" => serde_json::json!({
-                        "schema_version": "2024-05-24", "function_count": 4, "has_event_key": true,
-                        "has_signing_key": true, "has_signing_key_fallback": false, "mode": "dev"
-                    }),
-                    _ => serde_json::json!({"status": "ready", "queue": {"p95_age_seconds": 12}}),
-                };
-                axum::Json(body)
-            }
-        });
-        axum::serve(listener, app).await.unwrap();
-    });
+    let base = support::spawn_target(DELAY, Arc::clone(&served)).await;
 
     let mut text = String::new();
     for k in 0..ENVIRONMENTS {

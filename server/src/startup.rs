@@ -12,6 +12,7 @@ use engine::{AppState, Config, Store};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -164,10 +165,16 @@ fn router(
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .nest_service("/pkg", site::pkg_service(site_root))
         .merge(events::router(state.clone()))
         .merge(health_routes::router(state))
         .merge(access::routes(access.clone()))
+        .layer(axum::middleware::from_fn(site::no_shared_caching))
         .layer(axum::middleware::from_fn_with_state(access, access::guard))
+        // Pages and answers compressed on the way out (brotli or gzip, by Accept-Encoding);
+        // the default predicate leaves the live event stream, images and tiny bodies alone,
+        // and the precompressed bundle already carries its Content-Encoding.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

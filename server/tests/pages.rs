@@ -194,7 +194,12 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
     let overview: Value = app.post_json("/api/status/overview", &[]).await;
     let svc = &overview[0];
     assert_eq!(svc["summary"]["name"], "svc");
-    assert!(!svc["timeline"].as_array().unwrap().is_empty());
+    let ready = svc["day"]["ready"].as_array().unwrap();
+    assert_eq!(ready.len(), 96, "the card's 24 h are 96 buckets");
+    assert_eq!(
+        ready[95], 1,
+        "the round just stored is in the newest bucket"
+    );
     assert_eq!(svc["streak"][0], "ready");
     assert_eq!(svc["uptime_24h"], 1.0);
     let html = app.get_text("/").await;

@@ -164,70 +164,29 @@ mod ssr {
         }
     }
 
+    /// The card of `env` from the status board: no query when it is current.
     pub(super) async fn status(
         state: &AppState,
         env: &EnvironmentConfig,
     ) -> Result<EnvironmentStatus, engine::Error> {
+        let card = state.board.card(&state.store, env).await?;
         let now = now_unix();
-        let name = env.name.as_str();
-        let retention = state.config.server.retention;
-        let report = state.store.latest_report(name).await?;
-        let day = state
-            .store
-            .window_stats(name, Window::Day, now, retention)
-            .await?;
-        let sparkline = state
-            .store
-            .history_series(name, Window::Day, now, retention, 96)
-            .await?;
-        let samples = state.store.samples_since(name, now - 86_400.0).await?;
-        let streak = state
-            .store
-            .streak_start(name)
-            .await?
-            .map(|(v, since)| (v, (now - since).max(0.0)));
-        let deployed = report
-            .as_ref()
-            .and_then(engine::probe::EnvironmentReport::deployed_strict_flags);
-        let word = |r: domain::probe::Readiness| {
-            serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        };
-        let parse = |w: &str| match w {
-            "ready" => domain::probe::Readiness::Ready,
-            "not_ready" => domain::probe::Readiness::NotReady,
-            _ => domain::probe::Readiness::Unknown,
-        };
-        let rounds: Vec<_> = samples.iter().map(|s| parse(&s.readiness)).collect();
-        let stable = domain::probe::stable_readiness(
-            &rounds,
-            env.flip_after_rounds,
-            env.recover_after_rounds,
-        );
+        let stable = card.day.stable;
+        let latest = card.latest.as_ref();
         Ok(EnvironmentStatus {
             summary: summary(env),
-            readiness: stable
-                .map(|(r, _)| word(r))
-                .or_else(|| report.as_ref().map(|r| word(r.readiness))),
-            latest_round: report
-                .as_ref()
-                .map(|r| (word(r.readiness), stable.map_or(1, |(_, run)| run))),
+            readiness: stable.map(|(r, _)| r).or(latest.map(|r| r.readiness)),
+            latest_round: latest.map(|r| (r.readiness, stable.map_or(1, |(_, run)| run))),
             flip_after_rounds: env.flip_after_rounds,
             recover_after_rounds: env.recover_after_rounds,
-            checked_at: report.as_ref().map(|r| r.checked_at.clone()),
-            probes: report.map(|r| r.probes).unwrap_or_default(),
-            streak,
-            uptime_24h: day.uptime,
-            timeline: samples
-                .into_iter()
-                .map(|s| (now - s.unix, s.readiness))
-                .collect(),
-            redis_required: deployed.as_ref().and_then(|d| d.redis_required),
-            inngest_required: deployed.as_ref().and_then(|d| d.inngest_required),
-            latency_sparkline: sparkline.iter().map(|p| p.latency_p95_ms).collect(),
-            latency_24h: day.latency.get(engine::store::ROUND).copied(),
+            checked_at: latest.map(|r| r.checked_at.clone()),
+            probes: latest.map(|r| r.probes.clone()).unwrap_or_default(),
+            streak: card.streak.map(|(v, since)| (v, (now - since).max(0.0))),
+            uptime_24h: card.day.rounds.uptime(),
+            day: card.day.strip.clone(),
+            redis_required: card.deployed.as_ref().and_then(|d| d.redis_required),
+            inngest_required: card.deployed.as_ref().and_then(|d| d.inngest_required),
+            latency_24h: card.day.round_latency,
         })
     }
 }
@@ -236,5 +195,5 @@ mod ssr {
 pub async fn console_health() -> Result<RuntimeReport, AppError> {
     let caller = super::authorize(domain::auth::Role::Viewer)?;
     let state = caller.state.clone();
-    Ok(engine::health::runtime_report(&state).await)
+    Ok(state.board.console_health(&state).await)
 }

@@ -1,4 +1,4 @@
-use domain::probe::ProbeStatus;
+use domain::probe::{ProbeStatus, Readiness};
 pub use domain::time::human_duration;
 use leptos::prelude::*;
 
@@ -15,6 +15,14 @@ fn probe_tone(status: ProbeStatus) -> (Tone, &'static str) {
         ProbeStatus::Unhealthy => (Tone::Bad, "Unhealthy"),
         ProbeStatus::NotConfigured => (Tone::Unknown, "Not configured"),
         ProbeStatus::Unverified => (Tone::Warn, "Could not measure"),
+    }
+}
+
+fn title_word(verdict: Readiness) -> &'static str {
+    match verdict {
+        Readiness::Ready => "Ready",
+        Readiness::NotReady => "Not ready",
+        Readiness::Unknown => "Unknown",
     }
 }
 
@@ -38,12 +46,12 @@ pub fn EnvironmentCard(
     let env = status.summary.clone();
     let heading_id = format!("env-{}", env.name);
     let labelled_by = heading_id.clone();
-    let (class, word) = match status.readiness.as_deref() {
-        Some("ready") => ("verdict verdict-ready", "Ready"),
-        Some("not_ready") => ("verdict verdict-not-ready", "Not ready"),
+    let (class, word) = match status.readiness {
+        Some(Readiness::Ready) => ("verdict verdict-ready", "Ready"),
+        Some(Readiness::NotReady) => ("verdict verdict-not-ready", "Not ready"),
         _ => ("verdict verdict-unknown", "Unknown"),
     };
-    let why = match status.readiness.as_deref() {
+    let why = match status.readiness {
         None => "No probe round has finished for this environment yet.".to_string(),
         Some(_) => domain::probe::first_problem(&status.probes)
             .map(|p| p.message.clone())
@@ -56,30 +64,21 @@ pub fn EnvironmentCard(
             })
             .unwrap_or_else(|| "Every probe answered as it should.".to_string()),
     };
-    let streak = status.streak.as_ref().map(|(verdict, secs)| {
-        let word = match verdict.as_str() {
-            "ready" => "Ready",
-            "not_ready" => "Not ready",
-            _ => "Unknown",
-        };
-        format!("{word} for {}", human_duration(*secs))
-    });
+    let streak = status
+        .streak
+        .map(|(verdict, secs)| format!("{} for {}", title_word(verdict), human_duration(secs)));
     let uptime = status
         .uptime_24h
         .map(|u| format!("{:.1} % ready over 24 h", u * 100.0));
     // The newest round disagrees with the shown verdict: say so, and how close it is to flipping.
-    let pending_change = status.latest_round.as_ref().and_then(|(latest, run)| {
-        (Some(latest.as_str()) != status.readiness.as_deref()).then(|| {
-            let needed = if latest == "ready" {
+    let pending_change = status.latest_round.and_then(|(latest, run)| {
+        (Some(latest) != status.readiness).then(|| {
+            let needed = if latest == Readiness::Ready {
                 status.recover_after_rounds
             } else {
                 status.flip_after_rounds
             };
-            let word = match latest.as_str() {
-                "ready" => "ready",
-                "not_ready" => "not ready",
-                _ => "unknown",
-            };
+            let word = title_word(latest).to_lowercase();
             format!("Latest round: {word} ({run} of {needed} rounds needed to change the verdict).")
         })
     });
@@ -117,13 +116,14 @@ pub fn EnvironmentCard(
                     }).collect_view()}
                 </ul>
             })}
-            {(!status.timeline.is_empty()).then(|| view! { <Timeline points=status.timeline.clone()/> })}
+            {(!status.day.is_empty()).then(|| view! { <Timeline day=status.day.clone()/> })}
             {status.latency_24h.map(|p| {
                 let caption = format!(
                     "Round latency over 24 h: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
                     p.p50, p.p95, p.p99
                 );
-                view! { <Sparkline points=status.latency_sparkline.clone() caption/> }
+                let points = status.day.p95_ms.iter().map(|ms| ms.map(f64::from)).collect();
+                view! { <Sparkline points caption/> }
             })}
             <dl class="facts">
                 {streak.map(|s| view! { <dt>"Streak"</dt><dd>{s}</dd> })}

@@ -1,30 +1,36 @@
+use domain::day_strip::{BucketVerdict, DayStrip};
 use leptos::prelude::*;
 
-/// The last 24 h of readiness as a strip: one bar per probe round, placed by time (newest at
-/// the right), coloured and labelled so it does not rely on colour alone.
+/// The last 24 h of readiness as a strip: one bar per 15-minute bucket (newest at the right),
+/// red when any round in it was not ready, amber when one could not be measured, blank where
+/// nothing was probed; the caption gives the exact counts, so colour is never alone.
 #[component]
-pub fn Timeline(points: Vec<(f64, String)>) -> impl IntoView {
+pub fn Timeline(day: DayStrip) -> impl IntoView {
     const W: f64 = 288.0;
     const H: f64 = 18.0;
-    let ready = points.iter().filter(|(_, r)| r == "ready").count();
+    let totals = day.totals();
     let label = format!(
-        "Readiness over the last 24 hours: {ready} of {} probe rounds ready",
-        points.len()
+        "Readiness over the last 24 hours: {} of {} probe rounds ready",
+        totals.ready,
+        totals.total()
     );
+    let n = day.len().max(1);
+    let width = W / n as f64;
     view! {
         <figure class="timeline">
             <svg viewBox=format!("0 0 {W} {H}") width="100%" height="18" role="img" aria-label=label.clone() preserveAspectRatio="none">
                 <rect x="0" y="0" width=W height=H class="timeline-bg"/>
-                {points
-                    .iter()
-                    .map(|(ago, verdict)| {
-                        let x = W - (ago / 86_400.0 * W).clamp(0.0, W);
-                        let class = match verdict.as_str() {
-                            "ready" => "tl-ready",
-                            "not_ready" => "tl-bad",
-                            _ => "tl-unknown",
+                {(0..day.len())
+                    .filter_map(|i| {
+                        let class = match day.verdict(i) {
+                            BucketVerdict::Empty => return None,
+                            BucketVerdict::Ready => "tl-ready",
+                            BucketVerdict::NotReady => "tl-bad",
+                            BucketVerdict::Unknown => "tl-unknown",
                         };
-                        view! { <rect x=format!("{:.2}", (x - 1.5).max(0.0)) y="0" width="1.5" height=H class=class/> }
+                        let x = format!("{:.2}", i as f64 * width);
+                        let w = format!("{:.2}", width);
+                        Some(view! { <rect x=x y="0" width=w height=H class=class/> })
                     })
                     .collect_view()}
             </svg>

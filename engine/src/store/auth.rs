@@ -177,42 +177,51 @@ impl Store {
         .await
     }
 
-    /// The principal of a presented token text, when it is valid and not revoked.
+    /// The principal of a presented token text, when it is valid and not revoked. Read on a
+    /// read connection; the writer is used only when "last used" is a minute old.
     pub async fn authenticate_token(&self, text: &str) -> Result<Option<Principal>> {
         let Some(token) = PresentedToken::parse(text) else {
             return Ok(None);
         };
         let key = self.token_key.clone();
-        self.write(move |conn| {
-            let row: Option<(String, String, String)> = conn
-                .query_row(
-                    "SELECT name, role, secret_hash FROM api_tokens WHERE id = ?1 AND revoked_unix IS NULL",
-                    [&token.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        let id = token.id.clone();
+        let row: Option<(String, String, String, Option<f64>)> = self
+            .read(move |conn| {
+                conn.query_row(
+                    "SELECT name, role, secret_hash, last_used_unix FROM api_tokens WHERE id = ?1 AND revoked_unix IS NULL",
+                    [&id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
-                .map_err(|e| Error::db("read token", e))?;
-            let Some((name, role, hash)) = row else {
-                return Ok(None);
-            };
-            if !token.matches(&key[..], &hash) {
-                return Ok(None);
-            }
-            // At most one write a minute per token: "last used" needs no finer grain, and a
-            // write per request would make every API call a database write.
-            conn.execute(
-                "UPDATE api_tokens SET last_used_unix = ?2 WHERE id = ?1 AND (last_used_unix IS NULL OR last_used_unix < ?2 - 60)",
-                params![token.id, now_unix()],
-            )
-            .map_err(|e| Error::db("mark token used", e))?;
-            let role = role_of(&role).map_err(|e| Error::db("read token role", e))?;
-            Ok(Some(Principal {
-                token_id: token.id.clone(),
-                name,
-                role,
-            }))
-        })
-        .await
+                .map_err(|e| Error::db("read token", e))
+            })
+            .await?;
+        let Some((name, role, hash, last_used)) = row else {
+            return Ok(None);
+        };
+        if !token.matches(&key[..], &hash) {
+            return Ok(None);
+        }
+        let now = now_unix();
+        // At most one write a minute per token: "last used" needs no finer grain, and a
+        // write per request would make every API call a database write.
+        if last_used.is_none_or(|at| at < now - 60.0) {
+            let id = token.id.clone();
+            self.write(move |conn| {
+                conn.execute(
+                    "UPDATE api_tokens SET last_used_unix = ?2 WHERE id = ?1 AND (last_used_unix IS NULL OR last_used_unix < ?2 - 60)",
+                    params![id, now],
+                )
+                .map_err(|e| Error::db("mark token used", e))
+            })
+            .await?;
+        }
+        let role = role_of(&role).map_err(|e| Error::db("read token role", e))?;
+        Ok(Some(Principal {
+            token_id: token.id.clone(),
+            name,
+            role,
+        }))
     }
 
     /// Starts a browser session for a token; returns the session id for the cookie.
@@ -232,7 +241,8 @@ impl Store {
     }
 
     /// The principal of a live session (its token not revoked), refreshing its idle timer;
-    /// an expired session is deleted.
+    /// an expired session is deleted. Read on a read connection; the writer is used only to
+    /// end an expired session or to move an idle timer that is a minute old.
     pub async fn session_principal(
         &self,
         session_id: &str,
@@ -240,39 +250,48 @@ impl Store {
         now: f64,
     ) -> Result<Option<Principal>> {
         let key = session_key(session_id);
-        self.write(move |conn| {
-            let row: Option<(f64, f64, String, String, String)> = conn
-                .query_row(
+        let lookup = key.clone();
+        let row: Option<(f64, f64, String, String, String)> = self
+            .read(move |conn| {
+                conn.query_row(
                     "SELECT s.created_unix, s.last_seen_unix, t.id, t.name, t.role FROM sessions s
                      JOIN api_tokens t ON t.id = s.token_id AND t.revoked_unix IS NULL WHERE s.key = ?1",
-                    [&key],
+                    [&lookup],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()
-                .map_err(|e| Error::db("read session", e))?;
-            let Some((created, last_seen, token_id, name, role)) = row else {
-                return Ok(None);
-            };
-            if !policy.is_live(created, last_seen, now) {
+                .map_err(|e| Error::db("read session", e))
+            })
+            .await?;
+        let Some((created, last_seen, token_id, name, role)) = row else {
+            return Ok(None);
+        };
+        if !policy.is_live(created, last_seen, now) {
+            self.write(move |conn| {
                 conn.execute("DELETE FROM sessions WHERE key = ?1", [&key])
-                    .map_err(|e| Error::db("end session", e))?;
-                return Ok(None);
-            }
-            // The idle timer moves in steps of up to a minute, so a busy page does not write
-            // on every request.
-            conn.execute(
-                "UPDATE sessions SET last_seen_unix = ?2 WHERE key = ?1 AND last_seen_unix < ?2 - 60",
-                params![key, now],
-            )
-            .map_err(|e| Error::db("touch session", e))?;
-            let role = role_of(&role).map_err(|e| Error::db("read token role", e))?;
-            Ok(Some(Principal {
-                token_id,
-                name,
-                role,
-            }))
-        })
-        .await
+                    .map_err(|e| Error::db("end session", e))
+            })
+            .await?;
+            return Ok(None);
+        }
+        // The idle timer moves in steps of up to a minute, so a busy page does not write
+        // on every request.
+        if last_seen < now - 60.0 {
+            self.write(move |conn| {
+                conn.execute(
+                    "UPDATE sessions SET last_seen_unix = ?2 WHERE key = ?1 AND last_seen_unix < ?2 - 60",
+                    params![key, now],
+                )
+                .map_err(|e| Error::db("touch session", e))
+            })
+            .await?;
+        }
+        let role = role_of(&role).map_err(|e| Error::db("read token role", e))?;
+        Ok(Some(Principal {
+            token_id,
+            name,
+            role,
+        }))
     }
 
     pub async fn end_session(&self, session_id: &str) -> Result<()> {

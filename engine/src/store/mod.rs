@@ -12,12 +12,16 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 
+mod day;
+mod import;
+mod readers;
 mod replay;
 mod samples;
 
 pub mod auth;
 pub mod golive;
 pub use auth::{AuditEntry, AuditQuery, TokenRow};
+pub use import::RollupHour;
 pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
 pub use samples::{PruneCounts, ROUND, SamplePoint};
 
@@ -63,6 +67,8 @@ pub struct Store {
     /// The one writer. SQLite allows one writer at a time; serialising writes here avoids
     /// SQLITE_BUSY under load instead of retrying it.
     writer: Arc<Mutex<Connection>>,
+    /// Read connections beside the writer (WAL): reads never queue behind a write.
+    readers: Arc<readers::Readers>,
     /// The key of the keyed token hash (`token.key` in the data directory, mode 0600).
     token_key: Arc<[u8; 32]>,
     /// Kept open for the health check's header reads (see `check_header`).
@@ -97,6 +103,7 @@ impl Store {
             .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         Ok(Self {
             header_file: Arc::new(header_file),
+            readers: Arc::new(readers::Readers::new(path.clone())),
             path,
             writer: Arc::new(Mutex::new(conn)),
             token_key: Arc::new(token_key),
@@ -125,6 +132,16 @@ impl Store {
             context: "write task".into(),
             message: e.to_string(),
         })?
+    }
+
+    /// Runs `f` with one of the read connections on the blocking pool: it sees everything
+    /// committed so far and never waits for the writer.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.readers.run(f).await
     }
 
     /// Proves the database file is usable right now: opens it afresh (read-only, never

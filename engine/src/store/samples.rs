@@ -149,69 +149,103 @@ fn encode<T: Serialize>(value: &T, what: &str) -> Result<String> {
     })
 }
 
+/// One round as its three tables store it.
+struct EncodedRound {
+    unix: f64,
+    env: String,
+    readiness: &'static str,
+    json: String,
+    latencies: BTreeMap<String, f64>,
+    latencies_json: String,
+}
+
+impl EncodedRound {
+    fn new(unix: f64, report: &EnvironmentReport) -> Result<Self> {
+        let latencies = round_latencies(report);
+        Ok(Self {
+            unix,
+            env: report.environment.clone(),
+            readiness: readiness_word(report),
+            json: encode(report, "sample")?,
+            latencies_json: encode(&latencies, "latencies")?,
+            latencies,
+        })
+    }
+
+    fn store(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        let (env, unix, readiness) = (&self.env, self.unix, self.readiness);
+        tx.execute(
+            "INSERT INTO probe_samples (environment, checked_unix, readiness, report_json, latencies_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![env, unix, readiness, self.json, self.latencies_json],
+        )
+        .map_err(|e| Error::db("insert probe sample", e))?;
+
+        let hour = hour_of(unix);
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT latency_json FROM probe_rollups WHERE environment = ?1 AND hour_unix = ?2",
+                params![env, hour],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| Error::db("read rollup", e))?;
+        let mut histograms: BTreeMap<String, LatencyHistogram> = existing
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        for (probe, ms) in &self.latencies {
+            histograms.entry(probe.clone()).or_default().record(*ms);
+        }
+        let counts = counts_of(readiness);
+        tx.execute(
+            "INSERT INTO probe_rollups (environment, hour_unix, ready, not_ready, unknown, latency_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (environment, hour_unix) DO UPDATE SET
+               ready = ready + excluded.ready, not_ready = not_ready + excluded.not_ready,
+               unknown = unknown + excluded.unknown, latency_json = excluded.latency_json",
+            params![env, hour, counts.ready, counts.not_ready, counts.unknown, encode(&histograms, "rollup")?],
+        )
+        .map_err(|e| Error::db("update rollup", e))?;
+
+        let is_ready = readiness == "ready";
+        let last: Option<bool> = tx
+            .query_row(
+                "SELECT ready FROM readiness_transitions WHERE environment = ?1 ORDER BY at_unix DESC, id DESC LIMIT 1",
+                [env],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| Error::db("read transitions", e))?;
+        if last != Some(is_ready) {
+            tx.execute(
+                "INSERT INTO readiness_transitions (environment, at_unix, ready) VALUES (?1, ?2, ?3)",
+                params![env, unix, is_ready],
+            )
+            .map_err(|e| Error::db("insert transition", e))?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Stores one round: the raw sample, its hour's rollup, and a transition when the verdict
     /// changed — in one transaction, so the three never disagree.
     pub async fn insert_sample(&self, unix: f64, report: &EnvironmentReport) -> Result<()> {
-        let json = encode(report, "sample")?;
-        let latencies = round_latencies(report);
-        let latencies_json = encode(&latencies, "latencies")?;
-        let (env, readiness) = (report.environment.clone(), readiness_word(report));
+        self.insert_samples(vec![(unix, report.clone())]).await
+    }
+
+    /// Stores rounds, oldest first, in one transaction (each as `insert_sample` does): for
+    /// importing history.
+    pub async fn insert_samples(&self, rounds: Vec<(f64, EnvironmentReport)>) -> Result<()> {
+        let encoded = rounds
+            .iter()
+            .map(|(unix, report)| EncodedRound::new(*unix, report))
+            .collect::<Result<Vec<_>>>()?;
         self.write(move |conn| {
             let tx = conn
                 .transaction()
                 .map_err(|e| Error::db("begin storing a round", e))?;
-            tx.execute(
-                "INSERT INTO probe_samples (environment, checked_unix, readiness, report_json, latencies_json) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![env, unix, readiness, json, latencies_json],
-            )
-            .map_err(|e| Error::db("insert probe sample", e))?;
-
-            let hour = hour_of(unix);
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT latency_json FROM probe_rollups WHERE environment = ?1 AND hour_unix = ?2",
-                    params![env, hour],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| Error::db("read rollup", e))?;
-            let mut histograms: BTreeMap<String, LatencyHistogram> = existing
-                .and_then(|j| serde_json::from_str(&j).ok())
-                .unwrap_or_default();
-            for (probe, ms) in &latencies {
-                histograms.entry(probe.clone()).or_default().record(*ms);
-            }
-            let (ready, not_ready, unknown) = match readiness {
-                "ready" => (1, 0, 0),
-                "not_ready" => (0, 1, 0),
-                _ => (0, 0, 1),
-            };
-            tx.execute(
-                "INSERT INTO probe_rollups (environment, hour_unix, ready, not_ready, unknown, latency_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (environment, hour_unix) DO UPDATE SET
-                   ready = ready + excluded.ready, not_ready = not_ready + excluded.not_ready,
-                   unknown = unknown + excluded.unknown, latency_json = excluded.latency_json",
-                params![env, hour, ready, not_ready, unknown, encode(&histograms, "rollup")?],
-            )
-            .map_err(|e| Error::db("update rollup", e))?;
-
-            let is_ready = readiness == "ready";
-            let last: Option<bool> = tx
-                .query_row(
-                    "SELECT ready FROM readiness_transitions WHERE environment = ?1 ORDER BY at_unix DESC, id DESC LIMIT 1",
-                    [&env],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| Error::db("read transitions", e))?;
-            if last != Some(is_ready) {
-                tx.execute(
-                    "INSERT INTO readiness_transitions (environment, at_unix, ready) VALUES (?1, ?2, ?3)",
-                    params![env, unix, is_ready],
-                )
-                .map_err(|e| Error::db("insert transition", e))?;
+            for round in &encoded {
+                round.store(&tx)?;
             }
             tx.commit().map_err(|e| Error::db("commit a round", e))
         })
@@ -271,7 +305,7 @@ impl Store {
         let from = now - window.seconds();
         let use_raw = window.seconds() <= retention.raw.as_secs_f64();
         let env = environment.to_string();
-        self.write(move |conn| {
+        self.read(move |conn| {
             let mut rounds = RoundCounts::default();
             let mut histograms: BTreeMap<String, LatencyHistogram> = BTreeMap::new();
             if use_raw {
@@ -326,7 +360,7 @@ impl Store {
                 * HOUR
         };
         let env = environment.to_string();
-        self.write(move |conn| {
+        self.read(move |conn| {
             let mut buckets: BTreeMap<i64, (RoundCounts, LatencyHistogram)> = BTreeMap::new();
             let slot = |unix: f64| ((unix - from) / width).floor() as i64;
             if use_raw {
@@ -366,7 +400,7 @@ impl Store {
     ) -> Result<Option<(f64, EnvironmentReport)>> {
         let env = environment.to_string();
         let row: Option<(f64, String)> = self
-            .write(move |conn| {
+            .read(move |conn| {
                 conn.query_row(
                     "SELECT checked_unix, report_json FROM probe_samples WHERE environment = ?1 AND readiness != 'ready'
                      ORDER BY checked_unix DESC, id DESC LIMIT 1",
@@ -383,7 +417,7 @@ impl Store {
     pub async fn latest_report(&self, environment: &str) -> Result<Option<EnvironmentReport>> {
         let env = environment.to_string();
         let json: Option<String> = self
-            .write(move |conn| {
+            .read(move |conn| {
                 conn.query_row(
                     "SELECT report_json FROM probe_samples WHERE environment = ?1 ORDER BY checked_unix DESC, id DESC LIMIT 1",
                     [env],
@@ -403,7 +437,7 @@ impl Store {
         since_unix: f64,
     ) -> Result<Vec<SamplePoint>> {
         let env = environment.to_string();
-        self.write(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn
                 .prepare(
                     "SELECT checked_unix, readiness FROM probe_samples
@@ -425,9 +459,12 @@ impl Store {
     }
 
     /// When the current unbroken run of the latest verdict began (unix seconds).
-    pub async fn streak_start(&self, environment: &str) -> Result<Option<(String, f64)>> {
+    pub async fn streak_start(
+        &self,
+        environment: &str,
+    ) -> Result<Option<(domain::probe::Readiness, f64)>> {
         let env = environment.to_string();
-        self.write(move |conn| {
+        self.read(move |conn| {
             let latest: Option<(String, f64)> = conn
                 .query_row(
                     "SELECT readiness, checked_unix FROM probe_samples WHERE environment = ?1 ORDER BY checked_unix DESC, id DESC LIMIT 1",
@@ -446,7 +483,7 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| Error::db("read streak", e))?;
-            Ok(Some((verdict, start)))
+            Ok(Some((super::day::readiness_of(&verdict), start)))
         })
         .await
     }

@@ -18,8 +18,9 @@ fn escape(s: &str) -> String {
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Greenlight</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/greenlight.css\"></head><body><main id=\"main\" class=\"setup\">\
-         <h1>{title}</h1>{body}</main></body></html>"
+         <link rel=\"stylesheet\" href=\"{css}\"></head><body><main id=\"main\" class=\"setup\">\
+         <h1>{title}</h1>{body}</main></body></html>",
+        css = crate::site::stylesheet_href()
     )
 }
 

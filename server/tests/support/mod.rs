@@ -2,6 +2,7 @@
 //! redis-server on a free loopback port. Nothing here is a mock.
 #![allow(dead_code)]
 
+pub mod history;
 pub mod tls;
 
 use std::net::TcpListener as StdListener;

@@ -1,0 +1,174 @@
+//! The Status page after 30 days of history: a real SQLite file seeded with a month of rounds
+//! at a 15 s interval (raw rounds for the raw retention, hourly rollups before), served by the
+//! real application. The overview and the page stay within their size budgets, the same size
+//! as after one day, and the card still shows the right uptime, streak and timeline.
+//!
+//! These budgets are part of the test command: a change that makes the Status page carry its
+//! history again fails here with the measured size.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use support::TestApp;
+use support::history::{self, OUTAGE_ENDS_AGO, Seeded};
+
+/// The overview's budget per environment (JSON bytes), whatever the history.
+const OVERVIEW_BYTES_PER_ENVIRONMENT: usize = 4 * 1024;
+/// The Status page's budget per environment (HTML, hydration data included).
+const PAGE_BYTES_PER_ENVIRONMENT: usize = 16 * 1024;
+/// The page without any environment: the shell, the navigation and the console's health.
+const PAGE_BYTES_BASE: usize = 24 * 1024;
+
+async fn seeded_app() -> (TestApp, Seeded, Seeded) {
+    let base = support::reference_service(None).await;
+    let mut config = String::new();
+    for name in ["month", "day"] {
+        config.push_str(&format!(
+            "[[environments]]\nname = \"{name}\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n\n"
+        ));
+    }
+    let app = TestApp::spawn(&config).await;
+    // The scheduler probes each environment once at start: that real round is the template.
+    let store = app.state.store.clone();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let template = loop {
+        if let Some(report) = store.latest_report("month").await.unwrap()
+            && store.latest_report("day").await.unwrap().is_some()
+        {
+            break report;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no probe round stored"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(template.readiness, domain::probe::Readiness::Ready);
+    // History ends just before the real rounds, so they stay the newest.
+    let now = engine::store::auth::now_unix() - 1.0;
+    let month = history::seed(&store, &template, &["month".to_string()], 30.0, now).await;
+    let day = history::seed(&store, &template, &["day".to_string()], 1.0, now).await;
+    for env in &app.state.config.environments {
+        app.state.board.refresh(&store, env).await.unwrap();
+    }
+    (app, month, day)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_after_thirty_days_is_as_small_as_after_one_and_shows_the_right_card() {
+    let (app, month, day) = seeded_app().await;
+    assert_eq!(month.raw_rounds, 48 * 240 + 1, "48 h of raw rounds");
+    assert!(month.rollup_hours >= 28 * 24, "{month:?}");
+    assert_eq!(day.rollup_hours, 0);
+
+    let overview_text = app
+        .client()
+        .post(app.url("/api/status/overview"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let overview: Vec<Value> = serde_json::from_str(&overview_text).unwrap();
+    assert_eq!(overview.len(), 2);
+    let budget = 2 * OVERVIEW_BYTES_PER_ENVIRONMENT;
+    assert!(
+        overview_text.len() <= budget,
+        "the overview is {} bytes for 2 environments with 30 days and 1 day of history; its budget is {budget} bytes ({OVERVIEW_BYTES_PER_ENVIRONMENT} per environment)",
+        overview_text.len()
+    );
+    let sizes: Vec<usize> = overview
+        .iter()
+        .map(|card| serde_json::to_string(card).unwrap().len())
+        .collect();
+    let (a, b) = (sizes[0] as f64, sizes[1] as f64);
+    assert!(
+        (a - b).abs() / b < 0.05,
+        "a card after 30 days ({} bytes) must be the size of one after 1 day ({} bytes)",
+        sizes[0],
+        sizes[1]
+    );
+
+    for (card, seeded) in overview.iter().zip([month, day]) {
+        let name = card["summary"]["name"].as_str().unwrap();
+        // The seeded day plus the real round the scheduler stored at start.
+        let (ready, total) = (seeded.day_ready + 1, seeded.day_rounds + 1);
+        assert_eq!(seeded.day_rounds, 5_760, "{name}");
+        assert_eq!(seeded.day_rounds - seeded.day_ready, 40, "{name}");
+        let uptime = card["uptime_24h"].as_f64().unwrap();
+        assert!(
+            (uptime - ready as f64 / total as f64).abs() < 1e-12,
+            "{name}: uptime {uptime}, expected {ready}/{total}"
+        );
+        assert_eq!(card["readiness"], "ready", "{name}");
+        assert_eq!(card["streak"][0], "ready", "{name}");
+        let streak_secs = card["streak"][1].as_f64().unwrap();
+        assert!(
+            (streak_secs - OUTAGE_ENDS_AGO).abs() < 30.0,
+            "{name}: ready for {streak_secs} s, expected about {OUTAGE_ENDS_AGO} s (since the outage)"
+        );
+        let strip = &card["day"];
+        let not_ready: Vec<u64> = strip["not_ready"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(not_ready.len(), 96, "{name}");
+        // The outage ended 5 h ago: 20 buckets of 15 minutes back from the newest (95).
+        let mut expected = vec![0; 96];
+        expected[75] = 40;
+        assert_eq!(not_ready, expected, "{name}: the timeline shows the outage");
+        let ready_rounds: u64 = strip["ready"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(ready_rounds, ready, "{name}");
+        assert!(card["latency_24h"]["p95"].as_f64().unwrap() > 0.0, "{name}");
+        // The card carries the newest round's verdicts, never its raw evidence.
+        assert!(
+            card["probes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["evidence"].is_null()),
+            "{name}"
+        );
+    }
+
+    let page = app.get_text("/").await;
+    let page_budget = PAGE_BYTES_BASE + 2 * PAGE_BYTES_PER_ENVIRONMENT;
+    assert!(
+        page.len() <= page_budget,
+        "the Status page is {} bytes for 2 environments with 30 days and 1 day of history; its budget is {page_budget} bytes",
+        page.len()
+    );
+    assert!(page.contains("5721 of 5761 probe rounds ready"), "{page}");
+
+    // The 30-day window on the environment page is computed from the rollups.
+    let detail: Value = app
+        .post_json(
+            "/api/status/environment",
+            &[("environment", "month"), ("window", "30d")],
+        )
+        .await;
+    let month_stats = &detail["stats"][3];
+    assert_eq!(month_stats["window"], "30d");
+    assert_eq!(month_stats["from_rollups"], true);
+    assert!(
+        month_stats["rounds"]["ready"].as_u64().unwrap() > 29 * 5_700,
+        "{month_stats}"
+    );
+    let series = detail["series"].as_array().unwrap();
+    assert!(
+        series.len() <= 120,
+        "the chart is bucketed: {}",
+        series.len()
+    );
+    app.stop().await.unwrap();
+}
