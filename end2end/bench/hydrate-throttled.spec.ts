@@ -4,6 +4,7 @@ import { recordTransfers, signInWithoutPage, total } from "../tests/first-load";
 // A benchmark, not a test (scripts/bench.sh runs it): time until the Status page is hydrated
 // on a first visit with an empty cache, the network throttled to a slow mobile profile
 // (1.6 Mbit/s down, 750 kbit/s up, 150 ms latency) through the DevTools protocol.
+// GREENLIGHT_BENCH_IDENTITY=1 measures the same without compression.
 test("status page hydration on a slow mobile network, first visit", async ({ browser }) => {
   test.setTimeout(120_000);
   const runs: number[] = [];
@@ -19,6 +20,11 @@ test("status page hydration on a slow mobile network, first visit", async ({ bro
       downloadThroughput: (1.6 * 1024 * 1024) / 8,
       uploadThroughput: (750 * 1024) / 8,
     });
+    // GREENLIGHT_BENCH_IDENTITY=1 asks for nothing compressed: the bundle as it was served
+    // before compression (the "before" figure of the README).
+    if (process.env.GREENLIGHT_BENCH_IDENTITY === "1") {
+      await cdp.send("Network.setExtraHTTPHeaders", { headers: { "Accept-Encoding": "identity" } });
+    }
     const started = Date.now();
     await page.goto("/", { waitUntil: "commit" });
     await expect(page.getByRole("heading", { level: 1, name: "Status" })).toBeVisible({ timeout: 60_000 });
