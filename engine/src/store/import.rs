@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use domain::history::{LatencyHistogram, RoundCounts};
-use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use crate::error::{Error, Result};
@@ -36,36 +35,20 @@ impl Store {
                 .transaction()
                 .map_err(|e| Error::db("begin importing rollups", e))?;
             for hour in &hours {
-                let existing: Option<String> = tx
-                    .query_row(
-                        "SELECT latency_json FROM probe_rollups WHERE environment = ?1 AND hour_unix = ?2",
-                        params![hour.environment, hour.hour_unix],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(|e| Error::db("read rollup", e))?;
-                let mut latency: BTreeMap<String, LatencyHistogram> = existing
-                    .and_then(|j| serde_json::from_str(&j).ok())
-                    .unwrap_or_default();
-                for (probe, h) in &hour.latency {
-                    latency.entry(probe.clone()).or_default().merge(h);
-                }
-                let json = serde_json::to_string(&latency).map_err(|e| Error::DatabaseState {
-                    context: "encode rollup".into(),
-                    message: e.to_string(),
-                })?;
-                let c = hour.rounds;
-                tx.execute(
-                    "INSERT INTO probe_rollups (environment, hour_unix, ready, not_ready, unknown, latency_json)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (environment, hour_unix) DO UPDATE SET
-                       ready = ready + excluded.ready, not_ready = not_ready + excluded.not_ready,
-                       unknown = unknown + excluded.unknown, latency_json = excluded.latency_json",
-                    params![hour.environment, hour.hour_unix, c.ready, c.not_ready, c.unknown, json],
-                )
-                .map_err(|e| Error::db("import rollup", e))?;
+                super::samples::add_to_rollup(
+                    &tx,
+                    &hour.environment,
+                    hour.hour_unix,
+                    hour.rounds,
+                    |latency| {
+                        for (probe, h) in &hour.latency {
+                            latency.entry(probe.clone()).or_default().merge(h);
+                        }
+                    },
+                )?;
             }
-            tx.commit().map_err(|e| Error::db("commit imported rollups", e))
+            tx.commit()
+                .map_err(|e| Error::db("commit imported rollups", e))
         })
         .await
     }

@@ -149,6 +149,39 @@ fn encode<T: Serialize>(value: &T, what: &str) -> Result<String> {
     })
 }
 
+/// Adds `counts` to an environment's hour of rollups and lets `update` change its latency
+/// histograms (by probe name), creating the hour when it is new.
+pub(super) fn add_to_rollup(
+    tx: &rusqlite::Transaction<'_>,
+    env: &str,
+    hour: i64,
+    counts: RoundCounts,
+    update: impl FnOnce(&mut BTreeMap<String, LatencyHistogram>),
+) -> Result<()> {
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT latency_json FROM probe_rollups WHERE environment = ?1 AND hour_unix = ?2",
+            params![env, hour],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| Error::db("read rollup", e))?;
+    let mut histograms: BTreeMap<String, LatencyHistogram> = existing
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
+    update(&mut histograms);
+    tx.execute(
+        "INSERT INTO probe_rollups (environment, hour_unix, ready, not_ready, unknown, latency_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (environment, hour_unix) DO UPDATE SET
+           ready = ready + excluded.ready, not_ready = not_ready + excluded.not_ready,
+           unknown = unknown + excluded.unknown, latency_json = excluded.latency_json",
+        params![env, hour, counts.ready, counts.not_ready, counts.unknown, encode(&histograms, "rollup")?],
+    )
+    .map_err(|e| Error::db("update rollup", e))?;
+    Ok(())
+}
+
 /// One round as its three tables store it.
 struct EncodedRound {
     unix: f64,
@@ -180,31 +213,11 @@ impl EncodedRound {
         )
         .map_err(|e| Error::db("insert probe sample", e))?;
 
-        let hour = hour_of(unix);
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT latency_json FROM probe_rollups WHERE environment = ?1 AND hour_unix = ?2",
-                params![env, hour],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| Error::db("read rollup", e))?;
-        let mut histograms: BTreeMap<String, LatencyHistogram> = existing
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default();
-        for (probe, ms) in &self.latencies {
-            histograms.entry(probe.clone()).or_default().record(*ms);
-        }
-        let counts = counts_of(readiness);
-        tx.execute(
-            "INSERT INTO probe_rollups (environment, hour_unix, ready, not_ready, unknown, latency_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (environment, hour_unix) DO UPDATE SET
-               ready = ready + excluded.ready, not_ready = not_ready + excluded.not_ready,
-               unknown = unknown + excluded.unknown, latency_json = excluded.latency_json",
-            params![env, hour, counts.ready, counts.not_ready, counts.unknown, encode(&histograms, "rollup")?],
-        )
-        .map_err(|e| Error::db("update rollup", e))?;
+        add_to_rollup(tx, env, hour_of(unix), counts_of(readiness), |histograms| {
+            for (probe, ms) in &self.latencies {
+                histograms.entry(probe.clone()).or_default().record(*ms);
+            }
+        })?;
 
         let is_ready = readiness == "ready";
         let last: Option<bool> = tx
