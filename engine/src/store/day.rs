@@ -1,20 +1,11 @@
 //! The last 24 hours of one environment for its Status card, in one read of its rounds.
 
 use domain::day_strip::{DaySummary, DaySummaryBuilder};
-use domain::probe::Readiness;
 use rusqlite::params;
 
 use super::Store;
+use super::samples::readiness_of;
 use crate::error::{Error, Result};
-
-/// The stored word of a verdict (`probe_samples.readiness`).
-pub(super) fn readiness_of(word: &str) -> Readiness {
-    match word {
-        "ready" => Readiness::Ready,
-        "not_ready" => Readiness::NotReady,
-        _ => Readiness::Unknown,
-    }
-}
 
 impl Store {
     /// Rounds of the 24 hours before `end_unix`, folded into the card's fixed buckets, exact

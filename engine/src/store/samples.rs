@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use domain::history::{
     HistoryPoint, LatencyHistogram, RoundCounts, Transition, Window, WindowStats, streaks,
 };
+use domain::probe::Readiness;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -21,12 +22,21 @@ pub struct PruneCounts {
     pub transitions: usize,
 }
 
+/// The verdict of a stored word (`probe_samples.readiness`, written by `readiness_word`).
+pub(super) fn readiness_of(word: &str) -> Readiness {
+    match word {
+        "ready" => Readiness::Ready,
+        "not_ready" => Readiness::NotReady,
+        _ => Readiness::Unknown,
+    }
+}
+
 fn counts_of(readiness: &str) -> RoundCounts {
     let mut c = RoundCounts::default();
-    match readiness {
-        "ready" => c.ready = 1,
-        "not_ready" => c.not_ready = 1,
-        _ => c.unknown = 1,
+    match readiness_of(readiness) {
+        Readiness::Ready => c.ready = 1,
+        Readiness::NotReady => c.not_ready = 1,
+        Readiness::Unknown => c.unknown = 1,
     }
     c
 }
@@ -243,7 +253,8 @@ impl Store {
     /// Stores one round: the raw sample, its hour's rollup, and a transition when the verdict
     /// changed — in one transaction, so the three never disagree.
     pub async fn insert_sample(&self, unix: f64, report: &EnvironmentReport) -> Result<()> {
-        self.insert_samples(vec![(unix, report.clone())]).await
+        self.store_rounds(vec![EncodedRound::new(unix, report)?])
+            .await
     }
 
     /// Stores rounds, oldest first, in one transaction (each as `insert_sample` does): for
@@ -253,6 +264,10 @@ impl Store {
             .iter()
             .map(|(unix, report)| EncodedRound::new(*unix, report))
             .collect::<Result<Vec<_>>>()?;
+        self.store_rounds(encoded).await
+    }
+
+    async fn store_rounds(&self, encoded: Vec<EncodedRound>) -> Result<()> {
         self.write(move |conn| {
             let tx = conn
                 .transaction()
@@ -496,7 +511,7 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| Error::db("read streak", e))?;
-            Ok(Some((super::day::readiness_of(&verdict), start)))
+            Ok(Some((readiness_of(&verdict), start)))
         })
         .await
     }
