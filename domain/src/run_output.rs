@@ -6,8 +6,8 @@
 //! metadata that is not an object becomes `{"raw_metadata": str(value)}`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
+use crate::python::json::loads;
 use crate::python::{PyValue, py_strip};
 
 /// The message the reference records when the runner printed nothing but whitespace.
@@ -18,20 +18,17 @@ pub struct RunOutput {
     pub actual_output: String,
     pub tool_trace_log: Vec<String>,
     pub rag_context_chunks: Vec<String>,
-    pub metadata: Map<String, Value>,
+    /// Always a `PyValue::Dict`: the runner's object as it printed it (keys in its order,
+    /// values of any JSON type Python reads), or `{"raw_metadata": str(value)}`.
+    pub metadata: PyValue,
 }
 
 impl RunOutput {
-    /// Coerces a parsed runner payload. The payload's objects have already lost their key
-    /// order, which shows when an object must go through `str()` (e.g. an object-valued
-    /// `actual_output`); prefer [`RunOutput::from_runner_json`] when the text is at hand.
-    pub fn from_runner_value(value: Value) -> Result<Self, String> {
-        Self::from_py_value(PyValue::from(&value))
-    }
-
-    /// Parses and coerces the runner's stdout, keeping object key order for `str()`.
+    /// Parses the runner's stdout as Python's `json.loads` does and coerces it. The error is
+    /// the text the reference records: Python's own `json` message
+    /// (`Expecting value: line 1 column 1 (char 0)`) or the one for a non-object.
     pub fn from_runner_json(text: &str) -> Result<Self, String> {
-        let value: PyValue = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let value = loads(text).map_err(|e| e.to_string())?;
         Self::from_py_value(value)
     }
 
@@ -47,7 +44,7 @@ impl RunOutput {
         let mut actual_output = String::new();
         let mut tool_trace_log = Vec::new();
         let mut rag_context_chunks = Vec::new();
-        let mut metadata = Map::new();
+        let mut metadata = PyValue::Dict(Vec::new());
         for (key, value) in pairs {
             match key.as_str() {
                 "actual_output" => actual_output = value.py_str(),
@@ -55,15 +52,11 @@ impl RunOutput {
                 "rag_context_chunks" => rag_context_chunks = str_list(value),
                 "metadata" => {
                     metadata = match value {
-                        PyValue::Dict(_) => match value.to_json() {
-                            Value::Object(map) => map,
-                            _ => Map::new(),
-                        },
-                        other => {
-                            let mut map = Map::new();
-                            map.insert("raw_metadata".to_string(), Value::String(other.py_str()));
-                            map
-                        }
+                        PyValue::Dict(_) => value,
+                        other => PyValue::Dict(vec![(
+                            "raw_metadata".to_string(),
+                            PyValue::Str(other.py_str()),
+                        )]),
                     };
                 }
                 _ => {}
@@ -152,13 +145,18 @@ mod tests {
         assert_eq!(json!(run.metadata), json!({"z": 1, "a": 2}));
         let run = coerce(r#"{"actual_output": null, "actual_output": 12345678901234567890}"#);
         assert_eq!(run.actual_output, "12345678901234567890");
-        assert!(run.metadata.is_empty());
+        assert_eq!(run.metadata, PyValue::Dict(Vec::new()));
     }
 
     #[test]
-    fn a_parsed_value_is_coerced_the_same_way_with_sorted_keys() {
-        let run = RunOutput::from_runner_value(json!({"actual_output": {"b": 1, "a": 2}})).unwrap();
-        assert_eq!(run.actual_output, "{'a': 2, 'b': 1}");
+    fn metadata_keeps_its_order_and_values_python_reads() {
+        let run = coerce(
+            r#"{"metadata": {"z": NaN, "a": 123456789012345678901234567890123456789012, "m": -Infinity}}"#,
+        );
+        assert_eq!(
+            crate::python::json::dumps(&run.metadata),
+            r#"{"z": NaN, "a": 123456789012345678901234567890123456789012, "m": -Infinity}"#
+        );
     }
 
     #[test]
@@ -174,7 +172,14 @@ mod tests {
         for (text, message) in table {
             assert_eq!(RunOutput::from_runner_json(text).unwrap_err(), message);
         }
-        assert!(RunOutput::from_runner_json("{").is_err());
+        assert_eq!(
+            RunOutput::from_runner_json("{").unwrap_err(),
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+        );
+        assert_eq!(
+            RunOutput::from_runner_json("not json").unwrap_err(),
+            "Expecting value: line 1 column 1 (char 0)"
+        );
     }
 
     #[test]

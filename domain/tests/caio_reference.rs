@@ -215,6 +215,8 @@ fn the_golden_set_parses_with_all_fifty_cases() {
     };
     assert_eq!(fx.golden.len(), 50);
     assert_eq!(fx.golden.cases()[3].id, "CORE_004");
-    assert!(fx.golden.cases().iter().all(|c| c.extra.is_empty()));
+    let five_fields = |c: &domain::Case| matches!(&c.source, PyValue::Dict(f) if f.len() == 5);
+    assert!(fx.golden.cases().iter().all(five_fields));
+    assert!(fx.golden.duplicate_ids().is_empty());
     assert_eq!(fx.runs.len(), 50);
 }

@@ -1,54 +1,57 @@
 //! The reference team's golden set: a JSON array of cases.
 //!
-//! Each case needs `id` (a non-empty string), `input_query` (a string) and `expected_tools`,
-//! `positive_constraints`, `negative_constraints` (lists of strings). The reference loader only
-//! checks that the fields exist and converts with `str()` later; Greenlight rejects the wrong
-//! types up front, naming the case and the field. Other fields are kept, in document order.
+//! Read as the reference harness reads it, so a set it runs runs here too: the file is parsed
+//! as Python's `json.loads` parses it; each case needs the fields `id`, `input_query`,
+//! `expected_tools`, `positive_constraints` and `negative_constraints`. The id and the tool
+//! names may be any JSON value and are used as Python's `str()` of it (`1.5`, `True`); the
+//! query may be any value and is echoed as it is; repeated ids are allowed (every case runs)
+//! and reported by [`GoldenSet::duplicate_ids`] so the caller can warn or refuse. What the
+//! reference cannot run (a missing field, a constraint that is not a string, a tool list that
+//! is not a list) is refused here, naming the case and the field.
 
 use std::collections::HashMap;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
+use serde::ser::{Serialize, Serializer};
 
 use crate::python::PyValue;
+use crate::python::json::{LoadError, loads};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
+    /// `str(id)`: what the record, the file name and the summary use.
     pub id: String,
+    /// `str(input_query)`, for people to read.
     pub input_query: String,
+    /// `str()` of each expected tool, as the judge compares them.
     pub expected_tools: Vec<String>,
     pub positive_constraints: Vec<String>,
     pub negative_constraints: Vec<String>,
-    /// Fields beyond the five above, in document order. A list of pairs rather than a
-    /// `serde_json::Map`, which sorts its keys in this workspace. Nested objects do sort.
-    pub extra: Vec<(String, Value)>,
+    /// The case exactly as the golden set wrote it (its keys in document order, its values
+    /// with their own types): what the runner is sent and what the case record echoes.
+    pub source: PyValue,
 }
 
 impl Case {
-    pub fn extra_field(&self, name: &str) -> Option<&Value> {
-        self.extra.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    /// A field of the case as written, e.g. `input_query` or a field beyond the five.
+    pub fn field(&self, name: &str) -> Option<&PyValue> {
+        match &self.source {
+            PyValue::Dict(pairs) => pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
     }
 }
 
-/// The case as JSON with its original field names: the five known fields, then the extra ones.
+/// The case as the golden set wrote it.
 impl Serialize for Case {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5 + self.extra.len()))?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("input_query", &self.input_query)?;
-        map.serialize_entry("expected_tools", &self.expected_tools)?;
-        map.serialize_entry("positive_constraints", &self.positive_constraints)?;
-        map.serialize_entry("negative_constraints", &self.negative_constraints)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        self.source.serialize(serializer)
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldenSet {
     cases: Vec<Case>,
+    duplicates: Vec<DuplicateId>,
     version: String,
 }
 
@@ -67,18 +70,30 @@ pub enum GoldenSetError {
         field: &'static str,
         problem: FieldProblem,
     },
-    #[error("cases #{first} and #{second} both have the id {id:?}")]
-    DuplicateId {
-        id: String,
-        first: usize,
-        second: usize,
-    },
+}
+
+/// Two cases with the same `str(id)`: both run, and the later one's case file replaces the
+/// earlier one's, as in the reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateId {
+    pub id: String,
+    pub first: usize,
+    pub second: usize,
+}
+
+impl std::fmt::Display for DuplicateId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cases #{} and #{} both have the id {:?}",
+            self.first, self.second, self.id
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldProblem {
     Missing,
-    EmptyId,
     NotAString { found: &'static str },
     NotAList { found: &'static str },
     ItemNotAString { item: usize, found: &'static str },
@@ -91,7 +106,6 @@ fn field_message(index: usize, id: Option<&str>, field: &str, problem: &FieldPro
     };
     match problem {
         FieldProblem::Missing => format!("{case}: missing field {field:?}"),
-        FieldProblem::EmptyId => format!("{case}: field {field:?} must not be empty"),
         FieldProblem::NotAString { found } => {
             format!("{case}: field {field:?} must be a string, found {found}")
         }
@@ -106,8 +120,7 @@ fn field_message(index: usize, id: Option<&str>, field: &str, problem: &FieldPro
 
 impl GoldenSet {
     pub fn parse(json_text: &str) -> Result<Self, GoldenSetError> {
-        let top: PyValue =
-            serde_json::from_str(json_text).map_err(|e| GoldenSetError::Json(e.to_string()))?;
+        let top = loads(json_text).map_err(|e: LoadError| GoldenSetError::Json(e.to_string()))?;
         let PyValue::List(items) = top else {
             return Err(GoldenSetError::NotAnArray {
                 found: top.json_kind(),
@@ -115,22 +128,28 @@ impl GoldenSet {
         };
         let mut cases = Vec::with_capacity(items.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut duplicates = Vec::new();
         for (index, item) in items.into_iter().enumerate() {
             let case = parse_case(index, item)?;
-            if let Some(&first) = seen.get(&case.id) {
-                return Err(GoldenSetError::DuplicateId {
-                    id: case.id,
+            if let Some(first) = seen.insert(case.id.clone(), index) {
+                duplicates.push(DuplicateId {
+                    id: case.id.clone(),
                     first,
                     second: index,
                 });
             }
-            seen.insert(case.id.clone(), index);
             cases.push(case);
         }
         Ok(Self {
             cases,
+            duplicates,
             version: fnv1a_64_hex(json_text.as_bytes()),
         })
+    }
+
+    /// Each case whose id an earlier case already had, with the nearest earlier one.
+    pub fn duplicate_ids(&self) -> &[DuplicateId] {
+        &self.duplicates
     }
 
     pub fn cases(&self) -> &[Case] {
@@ -173,74 +192,59 @@ fn fnv1a_64_hex(bytes: &[u8]) -> String {
 }
 
 fn parse_case(index: usize, item: PyValue) -> Result<Case, GoldenSetError> {
-    let PyValue::Dict(pairs) = item else {
+    let PyValue::Dict(fields) = &item else {
         return Err(GoldenSetError::NotAnObject {
             index,
             found: item.json_kind(),
         });
     };
-    let mut fields: Vec<(String, PyValue)> = pairs;
-    let mut take = |name: &str| {
-        fields
-            .iter()
-            .position(|(k, _)| k == name)
-            .map(|at| fields.remove(at).1)
-    };
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let error = |id: Option<&str>, field: &'static str, problem| GoldenSetError::Field {
         index,
         id: id.map(str::to_string),
         field,
         problem,
     };
-    let id = match take("id") {
-        None => return Err(error(None, "id", FieldProblem::Missing)),
-        Some(PyValue::Str(s)) if s.is_empty() => {
-            return Err(error(None, "id", FieldProblem::EmptyId));
-        }
-        Some(PyValue::Str(s)) => s,
-        Some(other) => {
-            let found = other.json_kind();
-            return Err(error(None, "id", FieldProblem::NotAString { found }));
-        }
+    let Some(id) = get("id") else {
+        return Err(error(None, "id", FieldProblem::Missing));
     };
-    let input_query = match take("input_query") {
-        None => return Err(error(Some(&id), "input_query", FieldProblem::Missing)),
-        Some(PyValue::Str(s)) => s,
-        Some(other) => {
-            let found = other.json_kind();
-            let problem = FieldProblem::NotAString { found };
-            return Err(error(Some(&id), "input_query", problem));
-        }
+    let id = id.py_str();
+    let Some(input_query) = get("input_query") else {
+        return Err(error(Some(&id), "input_query", FieldProblem::Missing));
     };
-    let mut list = |field: &'static str| match take(field) {
+    let input_query = input_query.py_str();
+    let list = |field: &'static str, strings_only: bool| match get(field) {
         None => Err(error(Some(&id), field, FieldProblem::Missing)),
-        Some(value) => string_list(value).map_err(|problem| error(Some(&id), field, problem)),
+        Some(value) => {
+            string_list(value, strings_only).map_err(|problem| error(Some(&id), field, problem))
+        }
     };
-    let expected_tools = list("expected_tools")?;
-    let positive_constraints = list("positive_constraints")?;
-    let negative_constraints = list("negative_constraints")?;
-    let extra = fields.into_iter().map(|(k, v)| (k, v.to_json())).collect();
+    let expected_tools = list("expected_tools", false)?;
+    let positive_constraints = list("positive_constraints", true)?;
+    let negative_constraints = list("negative_constraints", true)?;
     Ok(Case {
         id,
         input_query,
         expected_tools,
         positive_constraints,
         negative_constraints,
-        extra,
+        source: item,
     })
 }
 
-fn string_list(value: PyValue) -> Result<Vec<String>, FieldProblem> {
+/// A list's items as strings: `str()` of each, or only strings when `strings_only`.
+fn string_list(value: &PyValue, strings_only: bool) -> Result<Vec<String>, FieldProblem> {
     let PyValue::List(items) = value else {
         return Err(FieldProblem::NotAList {
             found: value.json_kind(),
         });
     };
     items
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(item, value)| match value {
-            PyValue::Str(s) => Ok(s),
+            PyValue::Str(s) => Ok(s.clone()),
+            other if !strings_only => Ok(other.py_str()),
             other => Err(FieldProblem::ItemNotAString {
                 item,
                 found: other.json_kind(),

@@ -154,7 +154,7 @@ fn long_outputs_are_judged_against_a_long_baseline() {
         actual_output: format!("Release READY. {y} ΟΔΟΣ"),
         tool_trace_log: vec!["t".to_string()],
         rag_context_chunks: vec!["Release ready".to_string()],
-        metadata: serde_json::Map::new(),
+        metadata: crate::python::PyValue::Dict(Vec::new()),
     };
     let result = judge(&case, &run, Some(&format!("Release ready. {x}")));
     let expected = r#"{"overall_score": 4.5, "pass": true, "rubric": {"tool_selection_accuracy": {"score": 5, "reason": "Exact match."}, "groundedness": {"score": 3, "reason": "Unsupported constraints: ['\u03bf\u03b4\u03bf\u03c2']"}, "completeness": {"score": 5, "reason": "Met 2/2 positive constraints."}, "reliability_consistency": {"score": 5, "reason": "Output similarity vs baseline: 1.00"}}, "expected_tools_evaluation": {"missing_tools": [], "unexpected_tools": [], "tool_match_summary": "1/1 expected tools matched."}, "constraints_evaluation": {"positive_constraints_met": ["release ready", "\u03bf\u03b4\u03bf\u03c2"], "positive_constraints_missed": [], "negative_constraints_violated": []}, "hallucination_check": {"unsupported_claims": ["\u03bf\u03b4\u03bf\u03c2"], "notes": "Deterministic check based on positive-constraint grounding."}, "final_verdict": "PASS"}"#;

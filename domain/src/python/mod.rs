@@ -5,6 +5,7 @@
 //! give identical JSON (fixtures README, "The reference judge, stated as rules"), so these are
 //! reproduced here instead of using the nearest Rust equivalent.
 
+pub mod json;
 mod printable;
 mod repr;
 mod round;

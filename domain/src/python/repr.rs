@@ -165,6 +165,7 @@ impl PyValue {
             PyValue::Int(i) => {
                 let _ = write!(out, "{i}");
             }
+            PyValue::BigInt(digits) => out.push_str(digits),
             PyValue::Float(x) => out.push_str(&py_float_repr(*x)),
             PyValue::Str(s) => push_repr_str(out, s),
             PyValue::List(items) => {

@@ -5,20 +5,23 @@
 //! sorts keys in this workspace (no `preserve_order` feature), so text whose `str()` matters is
 //! parsed into this type instead.
 //!
-//! Known gaps, all from serde_json's parser: integers beyond the 64-bit range arrive as floats
-//! (Python keeps them exact), and `NaN` / `Infinity` literals, which Python's `json` accepts, are
-//! rejected as invalid JSON.
+//! Parse text with [`super::json::loads`], which accepts what Python's `json` does (`NaN`,
+//! `Infinity`, integers of any size). The serde `Deserialize` impl (for values stored by
+//! Greenlight itself) goes through serde_json's parser, which does not.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PyValue {
     None,
     Bool(bool),
     Int(i128),
+    /// An integer beyond `i128`, as its decimal digits (with a leading `-` when negative).
+    BigInt(String),
     Float(f64),
     Str(String),
     List(Vec<PyValue>),
@@ -32,7 +35,7 @@ impl PyValue {
         match self {
             PyValue::None => "NoneType",
             PyValue::Bool(_) => "bool",
-            PyValue::Int(_) => "int",
+            PyValue::Int(_) | PyValue::BigInt(_) => "int",
             PyValue::Float(_) => "float",
             PyValue::Str(_) => "str",
             PyValue::List(_) => "list",
@@ -45,14 +48,15 @@ impl PyValue {
         match self {
             PyValue::None => "null",
             PyValue::Bool(_) => "a boolean",
-            PyValue::Int(_) | PyValue::Float(_) => "a number",
+            PyValue::Int(_) | PyValue::BigInt(_) | PyValue::Float(_) => "a number",
             PyValue::Str(_) => "a string",
             PyValue::List(_) => "a list",
             PyValue::Dict(_) => "an object",
         }
     }
 
-    /// The value as a `serde_json::Value` (object keys then sort; see the module docs).
+    /// The value as a `serde_json::Value` (object keys then sort; see the module docs;
+    /// integers beyond 64 bits and non-finite floats become their nearest JSON: a float, null).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
         match self {
@@ -64,10 +68,10 @@ impl PyValue {
                 } else if let Ok(n) = u64::try_from(*i) {
                     Value::from(n)
                 } else {
-                    // Only reachable for values built by hand: the parser yields 64-bit ints.
                     Value::from(*i as f64)
                 }
             }
+            PyValue::BigInt(digits) => Value::from(digits.parse::<f64>().unwrap_or(f64::NAN)),
             PyValue::Float(x) => Value::from(*x),
             PyValue::Str(s) => Value::String(s.clone()),
             PyValue::List(items) => Value::Array(items.iter().map(PyValue::to_json).collect()),
@@ -103,6 +107,43 @@ impl From<&serde_json::Value> for PyValue {
                     .map(|(k, v)| (k.clone(), PyValue::from(v)))
                     .collect(),
             ),
+        }
+    }
+}
+
+/// As JSON through serde (stored records, API answers): see [`PyValue::to_json`] for the
+/// values JSON proper cannot hold.
+impl Serialize for PyValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PyValue::None => serializer.serialize_unit(),
+            PyValue::Bool(b) => serializer.serialize_bool(*b),
+            PyValue::Int(i) => match i64::try_from(*i) {
+                Ok(n) => serializer.serialize_i64(n),
+                Err(_) => match u64::try_from(*i) {
+                    Ok(n) => serializer.serialize_u64(n),
+                    Err(_) => serializer.serialize_f64(*i as f64),
+                },
+            },
+            PyValue::BigInt(digits) => {
+                serializer.serialize_f64(digits.parse::<f64>().unwrap_or(f64::NAN))
+            }
+            PyValue::Float(x) => serializer.serialize_f64(*x),
+            PyValue::Str(s) => serializer.serialize_str(s),
+            PyValue::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            PyValue::Dict(pairs) => {
+                let mut map = serializer.serialize_map(Some(pairs.len()))?;
+                for (key, value) in pairs {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
         }
     }
 }

@@ -1,0 +1,10 @@
+//! Python's `json` module, as far as the reference harness uses it: `json.loads` (what it
+//! accepts and the words of its errors) and `json.dumps` (with and without `indent=2`).
+
+mod decode;
+mod encode;
+mod to_value;
+
+pub use decode::{LoadError, loads};
+pub use encode::{dumps, dumps_indented, float_text, write_str};
+pub use to_value::{ToValueError, to_py_value};
