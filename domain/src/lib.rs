@@ -34,7 +34,7 @@ pub mod validator;
 pub use base_url::BaseUrl;
 pub use dependency::{DependencyCheck, DependencyStatus, RuntimeReport};
 pub use environment::{EnvironmentName, Mode};
-pub use golden_set::{Case, GoldenSet, GoldenSetError};
+pub use golden_set::{Case, DuplicateId, GoldenSet, GoldenSetError};
 pub use judge::{JudgeResult, judge};
 pub use redis_url::RedisUrl;
 pub use run_output::RunOutput;

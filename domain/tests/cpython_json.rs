@@ -6,7 +6,23 @@
 
 use std::process::Command;
 
+use domain::python::json::stream::loads_streamed;
 use domain::python::json::{dumps, dumps_indented, loads};
+
+/// A reader that hands out at most `step` bytes at a time, to cut the text everywhere.
+struct Trickle<'a> {
+    text: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.text.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
+        Ok(n)
+    }
+}
 
 const GENERATOR: &str = r#"
 import json, random, sys
@@ -103,6 +119,23 @@ fn loads_and_dumps_match_cpython_on_generated_texts() {
     );
     for case in &cases {
         let ours = loads(&case.text);
+        let steps: &[usize] = if case.text.len() < 2000 {
+            &[1, 3, 64 * 1024]
+        } else {
+            &[997, 64 * 1024]
+        };
+        for &step in steps {
+            let reader = Trickle {
+                text: case.text.as_bytes(),
+                step,
+            };
+            assert_eq!(
+                loads_streamed(reader).map(|v| dumps(&v)),
+                ours.as_ref().map(dumps).map_err(Clone::clone),
+                "streamed in pieces of {step}: {:?}",
+                case.text
+            );
+        }
         match (&case.error, ours) {
             (Some(expected), Err(error)) => {
                 assert_eq!(&error.to_string(), expected, "error for {:?}", case.text)

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 
 use serde::ser::{Serialize, Serializer};
 
+mod reader;
+
+use reader::fnv1a_64_hex;
+pub use reader::{CaseReader, Fingerprinted, read_cases};
+
 use crate::python::PyValue;
 use crate::python::json::{LoadError, loads};
 
@@ -94,7 +99,6 @@ impl std::fmt::Display for DuplicateId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldProblem {
     Missing,
-    NotAString { found: &'static str },
     NotAList { found: &'static str },
     ItemNotAString { item: usize, found: &'static str },
 }
@@ -106,9 +110,6 @@ fn field_message(index: usize, id: Option<&str>, field: &str, problem: &FieldPro
     };
     match problem {
         FieldProblem::Missing => format!("{case}: missing field {field:?}"),
-        FieldProblem::NotAString { found } => {
-            format!("{case}: field {field:?} must be a string, found {found}")
-        }
         FieldProblem::NotAList { found } => {
             format!("{case}: field {field:?} must be a list of strings, found {found}")
         }
@@ -182,16 +183,7 @@ impl GoldenSet {
     }
 }
 
-fn fnv1a_64_hex(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
-fn parse_case(index: usize, item: PyValue) -> Result<Case, GoldenSetError> {
+pub(crate) fn parse_case(index: usize, item: PyValue) -> Result<Case, GoldenSetError> {
     let PyValue::Dict(fields) = &item else {
         return Err(GoldenSetError::NotAnObject {
             index,

@@ -40,7 +40,10 @@ fn ids_tools_and_queries_of_any_type_are_used_as_python_str_of_them() {
     )
     .unwrap();
     let ids: Vec<&str> = set.cases().iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["1.5", "", "12345678901234567890123456789012345678901"]);
+    assert_eq!(
+        ids,
+        ["1.5", "", "12345678901234567890123456789012345678901"]
+    );
     assert_eq!(set.cases()[0].expected_tools, ["7", "True", "t"]);
     assert_eq!(set.cases()[0].input_query, "{'q': [1, None]}");
     assert_eq!(set.cases()[1].input_query, "None");
@@ -128,7 +131,11 @@ fn duplicate_ids_are_kept_and_reported_naming_both_cases() {
     let string = one.replace("\"D\"", "\"1\"");
     let set = GoldenSet::parse(&format!("[{one}, {other}, {one}, {number}, {string}]")).unwrap();
     assert_eq!(set.len(), 5);
-    let found: Vec<String> = set.duplicate_ids().iter().map(ToString::to_string).collect();
+    let found: Vec<String> = set
+        .duplicate_ids()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         found,
         [
@@ -150,4 +157,28 @@ fn python_json_is_accepted_and_its_errors_are_pythons() {
         error_of("[1,"),
         "the golden set is not valid JSON: Expecting value: line 1 column 4 (char 3)"
     );
+}
+
+#[test]
+fn a_golden_set_read_case_by_case_matches_the_whole_parse_and_its_fingerprint() {
+    let mut bytes = TWO_CASES.as_bytes();
+    let mut reader = Fingerprinted::new(&mut bytes);
+    let cases: Vec<Case> = read_cases(&mut reader)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    reader.drain().unwrap();
+    let whole = GoldenSet::parse(TWO_CASES).unwrap();
+    assert_eq!(cases, whole.cases());
+    assert_eq!(reader.version(), whole.version());
+    let error = read_cases(&br#"[{"id": 1}]"#[..])
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"case #0 (id "1"): missing field "input_query""#
+    );
+    assert!(read_cases(&b"{}"[..]).is_err());
 }

@@ -55,45 +55,55 @@ impl std::error::Error for LoadError {}
 /// `json.loads(text)`.
 pub fn loads(text: &str) -> Result<PyValue, LoadError> {
     if text.starts_with('\u{feff}') {
-        return Err(decode_error(
-            text,
-            0,
-            "Unexpected UTF-8 BOM (decode using utf-8-sig)",
-        ));
+        return Err(Fail::Decode(BOM_MESSAGE, 0).into_error(&Prefix::default(), text.as_bytes()));
     }
-    let scanner = Scanner {
-        s: text.as_bytes(),
-        depth: 0,
-    };
-    let mut scanner = scanner;
+    let mut scanner = Scanner::new(text.as_bytes());
     let start = scanner.skip_ws(0);
-    let (value, end) = scanner.scan_once(start).map_err(|f| f.into_error(text))?;
+    let (value, end) = scanner
+        .scan_once(start)
+        .map_err(|f| f.into_error(&Prefix::default(), text.as_bytes()))?;
     let end = scanner.skip_ws(end);
     if end != text.len() {
-        return Err(decode_error(text, end, "Extra data"));
+        return Err(Fail::Decode("Extra data", end).into_error(&Prefix::default(), text.as_bytes()));
     }
     Ok(value)
 }
 
-/// A `JSONDecodeError` at byte offset `at` of `text`.
-fn decode_error(text: &str, at: usize, msg: &'static str) -> LoadError {
-    let before = &text[..at];
-    let pos = before.chars().count();
-    let lineno = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let colno = match before.rfind('\n') {
-        Some(newline) => before[newline..].chars().count() - 1,
-        None => pos,
-    } + 1;
-    LoadError::Decode {
-        msg,
-        pos,
-        lineno,
-        colno,
+pub(super) const BOM_MESSAGE: &str = "Unexpected UTF-8 BOM (decode using utf-8-sig)";
+
+/// What came before the bytes being scanned, when a reader has let them go: enough to say
+/// where an error is in the whole text.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Prefix {
+    /// Code points before.
+    pub chars: usize,
+    /// Newlines before.
+    pub newlines: usize,
+    /// Code points since the last newline (all of them when there was none).
+    pub column: usize,
+}
+
+impl Prefix {
+    /// The prefix extended by `bytes` (whole UTF-8).
+    pub fn advanced(mut self, bytes: &[u8]) -> Self {
+        for &b in bytes {
+            if b & 0xc0 == 0x80 {
+                continue;
+            }
+            self.chars += 1;
+            if b == b'\n' {
+                self.newlines += 1;
+                self.column = 0;
+            } else {
+                self.column += 1;
+            }
+        }
+        self
     }
 }
 
-/// Why scanning stopped; byte offsets until turned into a [`LoadError`].
-enum Fail {
+/// Why scanning stopped; offsets into the scanned bytes until turned into a [`LoadError`].
+pub(super) enum Fail {
     /// The scanner's `StopIteration(idx)`: no value starts here ("Expecting value").
     NoValue(usize),
     Decode(&'static str, usize),
@@ -101,22 +111,35 @@ enum Fail {
 }
 
 impl Fail {
-    fn into_error(self, text: &str) -> LoadError {
-        match self {
-            Fail::NoValue(at) => decode_error(text, at, "Expecting value"),
-            Fail::Decode(msg, at) => decode_error(text, at, msg),
-            Fail::Other(message) => LoadError::Other(message),
+    /// The error, placed in the whole text: `prefix` came before `bytes`.
+    pub fn into_error(self, prefix: &Prefix, bytes: &[u8]) -> LoadError {
+        let (msg, at) = match self {
+            Fail::NoValue(at) => ("Expecting value", at),
+            Fail::Decode(msg, at) => (msg, at),
+            Fail::Other(message) => return LoadError::Other(message),
+        };
+        let here = prefix.advanced(&bytes[..at.min(bytes.len())]);
+        LoadError::Decode {
+            msg,
+            pos: here.chars,
+            lineno: here.newlines + 1,
+            colno: here.column + 1,
         }
     }
 }
 
-struct Scanner<'a> {
+pub(super) struct Scanner<'a> {
     s: &'a [u8],
     depth: usize,
 }
 
-impl Scanner<'_> {
-    fn skip_ws(&self, mut at: usize) -> usize {
+impl<'a> Scanner<'a> {
+    /// A scanner over whole UTF-8 text.
+    pub fn new(s: &'a [u8]) -> Self {
+        Scanner { s, depth: 0 }
+    }
+
+    pub fn skip_ws(&self, mut at: usize) -> usize {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(at) {
             at += 1;
         }
@@ -128,7 +151,7 @@ impl Scanner<'_> {
     }
 
     /// One value starting exactly at `at`; returns it and the offset after it.
-    fn scan_once(&mut self, at: usize) -> Result<(PyValue, usize), Fail> {
+    pub fn scan_once(&mut self, at: usize) -> Result<(PyValue, usize), Fail> {
         let Some(&c) = self.s.get(at) else {
             return Err(Fail::NoValue(at));
         };
@@ -243,7 +266,7 @@ impl Scanner<'_> {
 
     /// `scanstring` from just after the opening quote; returns the text and the offset after
     /// the closing quote.
-    fn scan_string(&self, start: usize) -> Result<(String, usize), Fail> {
+    pub fn scan_string(&self, start: usize) -> Result<(String, usize), Fail> {
         let begin = start - 1;
         let s = self.s;
         let mut out = String::new();

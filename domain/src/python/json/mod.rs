@@ -3,6 +3,7 @@
 
 mod decode;
 mod encode;
+pub mod stream;
 mod to_value;
 
 pub use decode::{LoadError, loads};

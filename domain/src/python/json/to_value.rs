@@ -108,7 +108,10 @@ impl ser::Serializer for ValueSerializer {
         variant: &'static str,
         value: &T,
     ) -> R {
-        Ok(PyValue::Dict(vec![(variant.to_string(), to_py_value(value)?)]))
+        Ok(PyValue::Dict(vec![(
+            variant.to_string(),
+            to_py_value(value)?,
+        )]))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder, ToValueError> {
         Ok(SeqBuilder {
