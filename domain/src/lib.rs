@@ -38,4 +38,6 @@ pub use golden_set::{Case, DuplicateId, GoldenSet, GoldenSetError};
 pub use judge::{JudgeResult, judge};
 pub use redis_url::RedisUrl;
 pub use run_output::RunOutput;
-pub use summary::{CaseOutcome, RunSummary, SummaryRow, critical_failure, summarize};
+pub use summary::{
+    CaseOutcome, RunSummary, SummaryRow, critical_failure, summarize, summarize_rows,
+};

@@ -103,7 +103,14 @@ impl SummaryRow {
 
 /// The summary of a run, in case order (README rule 9).
 pub fn summarize(outcomes: &[CaseOutcome<'_>], min_pass_rate: f64) -> RunSummary {
-    let results: Vec<SummaryRow> = outcomes.iter().map(SummaryRow::from_outcome).collect();
+    summarize_rows(
+        outcomes.iter().map(SummaryRow::from_outcome).collect(),
+        min_pass_rate,
+    )
+}
+
+/// The summary of a run from its rows, in case order.
+pub fn summarize_rows(results: Vec<SummaryRow>, min_pass_rate: f64) -> RunSummary {
     let total_cases = results.len();
     let passed_cases = results.iter().filter(|r| r.pass).count();
     // Python's int / int is correctly rounded, as is f64 division of counts below 2^53.

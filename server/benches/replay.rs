@@ -17,6 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use domain::python::PyValue;
+use domain::python::json::loads;
 use domain::{GoldenSet, RunOutput};
 use engine::replay::{ReplaySpec, Runner, run_replay};
 
@@ -51,8 +53,10 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
     let golden_path = fixtures.join("golden_set_v1.json");
     let runs_path = fixtures.join("recorded_runs.json");
     let golden = GoldenSet::parse(&std::fs::read_to_string(&golden_path).unwrap()).unwrap();
-    let runs: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(&runs_path).unwrap()).unwrap();
+    let PyValue::Dict(runs) = loads(&std::fs::read_to_string(&runs_path).unwrap()).unwrap() else {
+        panic!("recorded runs are an object");
+    };
+    let runs: std::collections::HashMap<String, PyValue> = runs.into_iter().collect();
     let cases: Vec<_> = golden
         .cases()
         .iter()
@@ -60,7 +64,7 @@ fn judge_throughput(root: &Path, fixtures: &Path) {
         .collect();
     let outputs: Vec<RunOutput> = cases
         .iter()
-        .map(|c| RunOutput::from_runner_value(runs[&c.id].clone()).unwrap())
+        .map(|c| RunOutput::from_py_value(runs[&c.id].clone()).unwrap())
         .collect();
     // The same work list as the Python reference: case k cycles through the set, and its
     // baseline is the next case's output.
@@ -179,18 +183,28 @@ fn runner_wall_time() {
         .unwrap();
     for concurrency in [1usize, 4, 8] {
         let spec = ReplaySpec {
-            cases: cases.clone(),
+            cases: Box::new(cases.clone().into_iter()),
             runner: Runner::from_argv(argv.clone(), dir.path()),
             concurrency,
             case_timeout: Duration::from_secs(30),
             baselines: Default::default(),
         };
-        let (_tx, rx) = tokio::sync::watch::channel(false);
+        let (_cancel, cancel_rx) = tokio::sync::watch::channel(false);
         let started = Instant::now();
-        let outcome = runtime.block_on(run_replay(spec, None, rx));
+        let ok = runtime.block_on(async {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<engine::replay::CaseRecord>(64);
+            let counter = tokio::spawn(async move {
+                let mut ok = 0;
+                while let Some(record) = rx.recv().await {
+                    ok += usize::from(record.error.is_none());
+                }
+                ok
+            });
+            run_replay(spec, tx, cancel_rx).await;
+            counter.await.unwrap()
+        });
         let wall = started.elapsed().as_secs_f64();
         let ideal = 50.0 * 0.1 / concurrency as f64;
-        let ok = outcome.records.iter().filter(|r| r.error.is_none()).count();
         println!(
             "runner wall time, 50 cases x 100 ms, concurrency {concurrency}: {wall:.2} s vs ideal {ideal:.2} s = {:.2}x ideal ({ok}/50 ok)",
             wall / ideal

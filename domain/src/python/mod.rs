@@ -6,11 +6,13 @@
 //! reproduced here instead of using the nearest Rust equivalent.
 
 pub mod json;
+mod pipe;
 mod printable;
 mod repr;
 mod round;
 mod value;
 
+pub use pipe::py_pipe_text;
 pub use repr::{py_float_repr, py_repr_list, py_repr_str, py_str};
 pub use round::{py_format_fixed, py_mean, py_round};
 pub use value::PyValue;

@@ -1,23 +1,24 @@
 //! Runs every case of a golden set through a runner, concurrently, and judges each output.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domain::{Case, JudgeResult, RunOutput};
-use tokio::sync::{Semaphore, mpsc, watch};
+use domain::{Case, JudgeResult, RunOutput, SummaryRow};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+use super::baselines::Baselines;
 use super::runner::Runner;
 
-#[derive(Debug, Clone)]
 pub struct ReplaySpec {
-    pub cases: Vec<Case>,
+    /// The cases in golden-set order, taken one at a time as capacity frees up, so a set of
+    /// any size is never all in memory.
+    pub cases: Box<dyn Iterator<Item = Case> + Send>,
     pub runner: Runner,
     pub concurrency: usize,
     pub case_timeout: Duration,
     /// Prior outputs by case id, for the reliability criterion.
-    pub baselines: HashMap<String, String>,
+    pub baselines: Baselines,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -51,6 +52,11 @@ pub struct CaseRecord {
 }
 
 impl CaseRecord {
+    /// The case's line in the summary's `results`.
+    pub fn summary_row(&self) -> SummaryRow {
+        SummaryRow::from_outcome(&self.outcome())
+    }
+
     pub fn outcome(&self) -> domain::CaseOutcome<'_> {
         match (&self.judge, &self.error) {
             (Some(result), _) => domain::CaseOutcome::Judged {
@@ -65,110 +71,112 @@ impl CaseRecord {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReplayOutcome {
-    /// Finished cases in golden-set order (all of them unless cancelled).
-    pub records: Vec<CaseRecord>,
+    /// Cases finished (all of them unless cancelled).
+    pub finished: usize,
     pub cancelled: bool,
     pub duration: Duration,
 }
 
-/// Runs the spec. Each finished case is also sent on `progress` (when given) as it completes.
-/// When `cancel` turns true, running cases are stopped (their processes killed), finished ones
-/// are kept, and the outcome says `cancelled`.
+/// Runs the spec, sending each finished case to `sink` as it completes (in completion order;
+/// `CaseRecord::index` gives its place). At most `concurrency` cases are in flight, and a slow
+/// sink holds the run back rather than letting records pile up. When `cancel` turns true,
+/// running cases are stopped (their processes killed), finished ones are kept, and the outcome
+/// says `cancelled`.
 pub async fn run_replay(
     spec: ReplaySpec,
-    progress: Option<mpsc::UnboundedSender<CaseRecord>>,
+    sink: mpsc::Sender<CaseRecord>,
     mut cancel: watch::Receiver<bool>,
 ) -> ReplayOutcome {
     let started = Instant::now();
     let runner = Arc::new(spec.runner);
-    let baselines = Arc::new(spec.baselines);
-    let permits = Arc::new(Semaphore::new(spec.concurrency.max(1)));
+    let baselines = spec.baselines;
+    let concurrency = spec.concurrency.max(1);
+    let timeout = spec.case_timeout;
+    let mut cases = spec.cases.enumerate();
     let mut tasks = JoinSet::new();
-    for (index, case) in spec.cases.into_iter().enumerate() {
-        let runner = Arc::clone(&runner);
-        let baselines = Arc::clone(&baselines);
-        let permits = Arc::clone(&permits);
-        let timeout = spec.case_timeout;
-        tasks.spawn(async move {
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .expect("semaphore is never closed");
-            let case_started = Instant::now();
-            let result = runner.run(&case, timeout).await;
-            let duration = case_started.elapsed();
-            // Judging is pure CPU work of microseconds; it stays on this task.
-            match result {
-                Ok(run) => {
-                    let judge =
-                        domain::judge(&case, &run, baselines.get(&case.id).map(String::as_str));
-                    CaseRecord {
-                        index,
-                        case,
-                        status: CaseStatus::Ok,
-                        run: Some(run),
-                        judge: Some(judge),
-                        error: None,
-                        duration,
-                    }
-                }
-                Err(error) => CaseRecord {
-                    index,
-                    case,
-                    status: CaseStatus::RunnerError,
-                    run: None,
-                    judge: None,
-                    error: Some(error),
-                    duration,
-                },
-            }
-        });
-    }
-
-    let mut records = Vec::new();
+    let mut finished = 0;
     let mut cancelled = *cancel.borrow();
-    while !cancelled {
+    let mut watching = true;
+    loop {
+        while !cancelled && tasks.len() < concurrency {
+            let Some((index, case)) = cases.next() else {
+                break;
+            };
+            let runner = Arc::clone(&runner);
+            let baseline = baselines.get(&case.id);
+            tasks.spawn(async move { run_case(&runner, index, case, baseline, timeout).await });
+        }
+        if tasks.is_empty() {
+            break;
+        }
         tokio::select! {
             joined = tasks.join_next() => match joined {
-                None => break,
                 Some(Ok(record)) => {
-                    if let Some(progress) = &progress {
-                        let _ = progress.send(record.clone());
+                    finished += 1;
+                    if sink.send(record).await.is_err() {
+                        tracing::warn!("nobody takes replay results any more; stopping");
+                        cancelled = true;
                     }
-                    records.push(record);
                 }
                 Some(Err(e)) => tracing::error!(error = %e, "a replay case task failed"),
+                None => break,
             },
-            changed = cancel.changed() => {
-                if changed.is_err() || *cancel.borrow() {
-                    cancelled = changed.is_ok();
-                    if changed.is_err() {
-                        // The canceller went away without cancelling: keep going without it.
-                        while let Some(joined) = tasks.join_next().await {
-                            if let Ok(record) = joined {
-                                if let Some(progress) = &progress {
-                                    let _ = progress.send(record.clone());
-                                }
-                                records.push(record);
-                            }
-                        }
-                        break;
-                    }
-                }
-            }
+            changed = cancel.changed(), if watching => match changed {
+                Ok(()) if *cancel.borrow() => cancelled = true,
+                Ok(()) => {}
+                // The canceller went away without cancelling: keep going without it.
+                Err(_) => watching = false,
+            },
+        }
+        if cancelled {
+            // Dropping the tasks drops their child processes, which kills them (and their
+            // groups).
+            tasks.abort_all();
+            while tasks.join_next().await.is_some() {}
+            break;
         }
     }
-    if cancelled {
-        // Dropping the tasks drops their child processes, which kills them (and their groups).
-        tasks.abort_all();
-        while tasks.join_next().await.is_some() {}
-    }
-    records.sort_by_key(|r| r.index);
     ReplayOutcome {
-        records,
+        finished,
         cancelled,
         duration: started.elapsed(),
+    }
+}
+
+async fn run_case(
+    runner: &Runner,
+    index: usize,
+    case: Case,
+    baseline: Option<String>,
+    timeout: Duration,
+) -> CaseRecord {
+    let case_started = Instant::now();
+    let result = runner.run(&case, timeout).await;
+    let duration = case_started.elapsed();
+    // Judging is pure CPU work of microseconds; it stays on this task.
+    match result {
+        Ok(run) => {
+            let judge = domain::judge(&case, &run, baseline.as_deref());
+            CaseRecord {
+                index,
+                case,
+                status: CaseStatus::Ok,
+                run: Some(run),
+                judge: Some(judge),
+                error: None,
+                duration,
+            }
+        }
+        Err(error) => CaseRecord {
+            index,
+            case,
+            status: CaseStatus::RunnerError,
+            run: None,
+            judge: None,
+            error: Some(error),
+            duration,
+        },
     }
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use domain::GoldenSet;
 use tokio::sync::{mpsc, watch};
 
+use super::baselines::Baselines;
 use super::harness::{CaseRecord, ReplaySpec, run_replay};
 use super::output::SummaryFile;
 use super::runner::Runner;
@@ -112,11 +113,11 @@ impl ReplayManager {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.lock().insert(run_id, (suite.to_string(), cancel_tx));
         let spec = ReplaySpec {
-            cases,
+            cases: Box::new(cases.into_iter()),
             runner,
             concurrency: config.concurrency,
             case_timeout: config.case_timeout,
-            baselines,
+            baselines: Baselines::from_outputs(baselines),
         };
         let manager = Arc::clone(self);
         let store = store.clone();
@@ -124,22 +125,25 @@ impl ReplayManager {
         let golden_set_path = config.golden_set.display().to_string();
         tokio::spawn(async move {
             let runner_cmd = spec.runner.describe();
-            let (tx, mut rx) = mpsc::unbounded_channel::<CaseRecord>();
+            let (tx, mut rx) = mpsc::channel::<CaseRecord>(64);
             let recorder_store = store.clone();
             let recorder = tokio::spawn(async move {
+                let mut rows = Vec::new();
                 while let Some(record) = rx.recv().await {
                     if let Err(e) = recorder_store.record_case(run_id, &record).await {
                         tracing::error!(run = run_id, error = %e, "cannot store a replay case");
                     }
+                    rows.push((record.index, record.summary_row()));
                 }
+                rows.sort_by_key(|(index, _)| *index);
+                rows.into_iter().map(|(_, row)| row).collect::<Vec<_>>()
             });
             let started = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
-            let outcome = run_replay(spec, Some(tx), cancel_rx).await;
-            let _ = recorder.await;
-            let outcomes: Vec<_> = outcome.records.iter().map(CaseRecord::outcome).collect();
-            let summary = domain::summarize(&outcomes, min_pass_rate);
+            let outcome = run_replay(spec, tx, cancel_rx).await;
+            let rows = recorder.await.unwrap_or_default();
+            let summary = domain::summarize_rows(rows, min_pass_rate);
             let timestamp = domain::time::compact_utc(started.as_secs() as i64);
             let header = SummaryFile {
                 timestamp_utc: &timestamp,
@@ -147,7 +151,7 @@ impl ReplayManager {
                 runner_cmd: &runner_cmd,
                 summary: &summary,
             };
-            let json = super::pyjson::to_string_pretty(&header).unwrap_or_default();
+            let json = header.text();
             let status = if outcome.cancelled {
                 RunStatus::Cancelled
             } else {

@@ -1,11 +1,13 @@
 //! The replay harness: a golden set through the team's runner, every output judged, the run
 //! gated on its pass rate, stored and written out in the reference harness's format.
 
+pub mod baselines;
 pub mod harness;
+pub mod indexed;
 pub mod manager;
 pub mod output;
-pub mod pyjson;
 pub mod runner;
 
+pub use baselines::{BaselineFile, Baselines};
 pub use harness::{CaseRecord, CaseStatus, ReplayOutcome, ReplaySpec, run_replay};
 pub use runner::{Runner, RunnerSetupError};

@@ -1,16 +1,17 @@
 //! The files a replay leaves behind, in the reference harness's layout:
-//! `<output-dir>/<UTC timestamp>/summary.json` and `cases/<id>.json`, plus JUnit XML and a
-//! Markdown summary for CI job pages.
+//! `<output-dir>/<UTC timestamp>/summary.json` and `cases/<id>.json`, written as the reference's
+//! `json.dumps(obj, indent=2)` writes them (byte for byte), plus JUnit XML and a Markdown summary
+//! for CI job pages.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use domain::RunSummary;
+use domain::python::PyValue;
+use domain::python::json::{dumps_indented, to_py_value};
+use domain::{RunOutput, RunSummary};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::harness::CaseRecord;
-use super::pyjson;
 use crate::error::{Error, Result};
 
 /// `summary.json`: the reference's header keys, then the summary's.
@@ -23,89 +24,155 @@ pub struct SummaryFile<'a> {
     pub summary: &'a RunSummary,
 }
 
-/// `cases/<id>.json` for one case.
-pub fn case_file(record: &CaseRecord) -> Value {
-    let mut value = json!({
-        "case_id": record.case.id,
-        "input_query": record.case.input_query,
-        "expected_tools": record.case.expected_tools,
-        "status": record.status.as_str(),
-    });
-    let map = value.as_object_mut().expect("object");
+impl SummaryFile<'_> {
+    /// The file's text, as the reference's `json.dumps(summary, indent=2)` writes it (also what
+    /// the command prints).
+    pub fn text(&self) -> String {
+        dumps_indented(&to_py_value(self).expect("string keys"))
+    }
+}
+
+/// The case record the reference writes to `cases/<id>.json`, keys in its order: case_id,
+/// input_query and expected_tools as the golden set wrote them, status, then run_result and
+/// judge_result, or error.
+pub fn case_record(record: &CaseRecord) -> PyValue {
+    let case = &record.case;
+    let echo = |name: &str| case.field(name).cloned().unwrap_or(PyValue::None);
+    let mut fields = vec![
+        ("case_id".to_string(), PyValue::Str(case.id.clone())),
+        ("input_query".to_string(), echo("input_query")),
+        ("expected_tools".to_string(), echo("expected_tools")),
+        (
+            "status".to_string(),
+            PyValue::Str(record.status.as_str().to_string()),
+        ),
+    ];
     match (&record.run, &record.judge) {
         (Some(run), Some(judge)) => {
-            map.insert(
-                "run_result".into(),
-                serde_json::to_value(run).unwrap_or(Value::Null),
-            );
-            map.insert(
+            fields.push(("run_result".into(), run_result(run)));
+            fields.push((
                 "judge_result".into(),
-                serde_json::to_value(judge).unwrap_or(Value::Null),
+                to_py_value(judge).expect("string keys"),
+            ));
+        }
+        _ => fields.push((
+            "error".into(),
+            PyValue::Str(record.error.clone().unwrap_or_default()),
+        )),
+    }
+    PyValue::Dict(fields)
+}
+
+/// The coerced run, with the runner's metadata exactly as it printed it.
+fn run_result(run: &RunOutput) -> PyValue {
+    let strings =
+        |items: &[String]| PyValue::List(items.iter().cloned().map(PyValue::Str).collect());
+    PyValue::Dict(vec![
+        (
+            "actual_output".into(),
+            PyValue::Str(run.actual_output.clone()),
+        ),
+        ("tool_trace_log".into(), strings(&run.tool_trace_log)),
+        (
+            "rag_context_chunks".into(),
+            strings(&run.rag_context_chunks),
+        ),
+        ("metadata".into(), run.metadata.clone()),
+    ])
+}
+
+/// `<id>.json`, the name the reference gives a case's file. Refused when it cannot be one
+/// file name inside `cases/` (a `/` or NUL in the id, or over 255 bytes), where the reference
+/// would write outside the run directory or crash midway.
+pub fn case_file_name(id: &str) -> std::result::Result<String, String> {
+    let name = format!("{id}.json");
+    if id.contains('/') || id.contains('\0') {
+        return Err(format!(
+            "case id {id:?} cannot be a file name (it holds a slash or a NUL)"
+        ));
+    }
+    if name.len() > 255 {
+        return Err(format!(
+            "case id {id:?} is too long to be a file name ({} bytes with .json, at most 255)",
+            name.len()
+        ));
+    }
+    Ok(name)
+}
+
+/// The run directory `<output-dir>/<UTC timestamp>/` with its `cases/`, created at the start
+/// of the run as the reference does.
+pub struct RunDir {
+    dir: PathBuf,
+    cases: PathBuf,
+}
+
+impl RunDir {
+    pub fn create(output_dir: &Path, timestamp: &str) -> Result<Self> {
+        let dir = output_dir.join(timestamp);
+        let cases = dir.join("cases");
+        std::fs::create_dir_all(&cases)
+            .map_err(|e| Error::io(format!("cannot create {}", cases.display()), e))?;
+        Ok(Self { dir, cases })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `cases/<id>.json` (the id was checked with [`case_file_name`]).
+    pub fn write_case(&self, record: &CaseRecord) -> Result<()> {
+        let name = case_file_name(&record.case.id)
+            .map_err(|e| Error::io(e, std::io::Error::other("bad case id")))?;
+        let path = self.cases.join(name);
+        std::fs::write(&path, dumps_indented(&case_record(record)))
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    }
+
+    pub fn write_summary(&self, header: &SummaryFile<'_>) -> Result<()> {
+        let path = self.dir.join("summary.json");
+        std::fs::write(&path, header.text())
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    }
+}
+
+/// One `<testcase>` element (with its newline) for a finished case; a failed case's message
+/// is its final verdict, its text the reasons.
+pub fn junit_testcase(suite: &str, record: &CaseRecord) -> String {
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
+        xml_escape(suite),
+        xml_escape(&record.case.id),
+        record.duration.as_secs_f64()
+    );
+    match (&record.judge, &record.error) {
+        (Some(judge), _) if judge.pass => xml.push_str("/>\n"),
+        (Some(judge), _) => {
+            let reasons = failure_reasons(judge);
+            let _ = writeln!(
+                xml,
+                ">\n    <failure message=\"{}\" type=\"judge\">{}</failure>\n  </testcase>",
+                xml_escape(&judge.final_verdict),
+                xml_escape(&reasons)
             );
         }
-        _ => {
-            map.insert(
-                "error".into(),
-                json!(record.error.clone().unwrap_or_default()),
+        (None, error) => {
+            let error = error.as_deref().unwrap_or("runner failed");
+            let _ = writeln!(
+                xml,
+                ">\n    <failure message=\"{}\" type=\"runner_error\">{}</failure>\n  </testcase>",
+                xml_escape(error),
+                xml_escape(error)
             );
         }
     }
-    value
+    xml
 }
 
-/// Writes the run directory and returns its path. Case ids become file names, so anything
-/// that is not a safe file-name character is replaced.
-pub fn write_run_dir(
-    output_dir: &Path,
-    header: &SummaryFile<'_>,
-    records: &[CaseRecord],
-) -> Result<PathBuf> {
-    let dir = output_dir.join(header.timestamp_utc);
-    let cases = dir.join("cases");
-    std::fs::create_dir_all(&cases)
-        .map_err(|e| Error::io(format!("cannot create {}", cases.display()), e))?;
-    for record in records {
-        let text = pyjson::to_string_pretty(&case_file(record)).map_err(json_err)?;
-        let path = cases.join(format!("{}.json", safe_file_name(&record.case.id)));
-        std::fs::write(&path, text)
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-    }
-    let summary = pyjson::to_string_pretty(header).map_err(json_err)?;
-    let path = dir.join("summary.json");
-    std::fs::write(&path, summary)
-        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-    Ok(dir)
-}
-
-fn json_err(e: serde_json::Error) -> Error {
-    Error::io("cannot encode JSON", std::io::Error::other(e))
-}
-
-pub fn safe_file_name(id: &str) -> String {
-    let name: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() || name.starts_with('.') {
-        format!("_{name}")
-    } else {
-        name
-    }
-}
-
-/// One `<testcase>` per case; a failed case's message is its final verdict and reasons.
-pub fn junit_xml(
-    suite: &str,
-    summary: &RunSummary,
-    records: &[CaseRecord],
-    seconds: f64,
-) -> String {
+/// The JUnit XML report: one suite, the cases' `<testcase>` elements in case order.
+pub fn junit_xml(suite: &str, summary: &RunSummary, testcases: &[String], seconds: f64) -> String {
     let failures = summary.failed_cases;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -114,35 +181,8 @@ pub fn junit_xml(
         xml_escape(suite),
         summary.total_cases
     );
-    for record in records {
-        let _ = write!(
-            xml,
-            "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-            xml_escape(suite),
-            xml_escape(&record.case.id),
-            record.duration.as_secs_f64()
-        );
-        match (&record.judge, &record.error) {
-            (Some(judge), _) if judge.pass => xml.push_str("/>\n"),
-            (Some(judge), _) => {
-                let reasons = failure_reasons(judge);
-                let _ = writeln!(
-                    xml,
-                    ">\n    <failure message=\"{}\" type=\"judge\">{}</failure>\n  </testcase>",
-                    xml_escape(&judge.final_verdict),
-                    xml_escape(&reasons)
-                );
-            }
-            (None, error) => {
-                let error = error.as_deref().unwrap_or("runner failed");
-                let _ = writeln!(
-                    xml,
-                    ">\n    <failure message=\"{}\" type=\"runner_error\">{}</failure>\n  </testcase>",
-                    xml_escape(error),
-                    xml_escape(error)
-                );
-            }
-        }
+    for testcase in testcases {
+        xml.push_str(testcase);
     }
     xml.push_str("</testsuite></testsuites>\n");
     xml
@@ -190,11 +230,29 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// A Markdown summary for a CI job page: the gate verdict first, then the failed cases.
+/// The Markdown table row of a case that did not pass, `None` for a passed one.
+pub fn markdown_failed_row(record: &CaseRecord) -> Option<String> {
+    let (score, verdict) = match (&record.judge, &record.error) {
+        (Some(j), _) if j.pass => return None,
+        (Some(j), _) => (j.overall_score.to_string(), j.final_verdict.clone()),
+        (None, e) => (
+            "0".into(),
+            format!("runner error: {}", e.as_deref().unwrap_or("")),
+        ),
+    };
+    Some(format!(
+        "| `{}` | {score} | {} |",
+        record.case.id,
+        verdict.replace('|', "\\|").replace('\n', " ")
+    ))
+}
+
+/// A Markdown summary for a CI job page: the gate verdict first, then the failed cases' rows
+/// (from [`markdown_failed_row`], in case order).
 pub fn markdown(
     suite: &str,
     summary: &RunSummary,
-    records: &[CaseRecord],
+    failed_rows: &[String],
     blocked_reasons: &[String],
 ) -> String {
     let mut md = String::new();
@@ -222,28 +280,12 @@ pub fn markdown(
     for reason in blocked_reasons {
         let _ = writeln!(md, "- {reason}");
     }
-    let failed: Vec<&CaseRecord> = records
-        .iter()
-        .filter(|r| r.judge.as_ref().is_none_or(|j| !j.pass))
-        .collect();
-    if !failed.is_empty() {
+    if !failed_rows.is_empty() {
         let _ = writeln!(md, "\n### Failed cases\n");
         let _ = writeln!(md, "| case | score | verdict |");
         let _ = writeln!(md, "| --- | ---: | --- |");
-        for record in failed {
-            let (score, verdict) = match (&record.judge, &record.error) {
-                (Some(j), _) => (j.overall_score.to_string(), j.final_verdict.clone()),
-                (None, e) => (
-                    "0".into(),
-                    format!("runner error: {}", e.as_deref().unwrap_or("")),
-                ),
-            };
-            let _ = writeln!(
-                md,
-                "| `{}` | {score} | {} |",
-                record.case.id,
-                verdict.replace('|', "\\|").replace('\n', " ")
-            );
+        for row in failed_rows {
+            let _ = writeln!(md, "{row}");
         }
     }
     md
@@ -254,11 +296,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn case_ids_become_safe_file_names() {
-        assert_eq!(safe_file_name("CORE_001"), "CORE_001");
-        assert_eq!(safe_file_name("../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(safe_file_name("a b/c"), "a_b_c");
-        assert_eq!(safe_file_name(""), "_");
+    fn case_ids_name_their_files_as_the_reference_names_them_unless_they_cannot() {
+        assert_eq!(case_file_name("CORE_001").unwrap(), "CORE_001.json");
+        assert_eq!(case_file_name("a b é").unwrap(), "a b é.json");
+        assert_eq!(case_file_name("").unwrap(), ".json");
+        assert_eq!(case_file_name("..").unwrap(), "...json");
+        assert!(case_file_name("../etc/passwd").is_err());
+        assert!(case_file_name("a\0b").is_err());
+        assert!(case_file_name(&"x".repeat(251)).is_err());
+        assert!(case_file_name(&"x".repeat(250)).is_ok());
     }
 
     #[test]

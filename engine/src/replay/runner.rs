@@ -2,15 +2,19 @@
 //! silence, garbage, a flood) becomes that case's `runner_error` with a readable message; the
 //! run goes on.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 
+use domain::python::json::dumps;
+use domain::python::py_pipe_text;
 use domain::run_output::{EMPTY_STDOUT_MESSAGE, runner_failure_message, stdout_is_empty};
 use domain::{Case, RunOutput};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
+
+use super::indexed::{IndexError, IndexedObject};
 
 /// The most a runner may print (stdout or stderr) or answer (HTTP) for one case.
 pub const MAX_RUNNER_OUTPUT: usize = 8 * 1024 * 1024;
@@ -29,25 +33,21 @@ pub enum Runner {
         url: String,
         headers: Vec<(String, String)>,
     },
-    /// Recorded outputs (case id → run object): re-judge without running anything.
-    Recorded {
-        runs: HashMap<String, serde_json::Value>,
-        file: PathBuf,
-    },
+    /// Recorded outputs (case id → run object): re-judge without running anything. The file
+    /// is indexed, not held: each run is read back when its case comes up.
+    Recorded { runs: Arc<IndexedObject> },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunnerSetupError {
     #[error("--runner-cmd is empty or has an unclosed quote: {0}")]
     Command(String),
-    #[error("cannot read recorded runs {}: {source}", path.display())]
-    RecordedRead {
+    #[error("recorded runs {} must be a JSON object mapping case id to run object: {source}", path.display())]
+    Recorded {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: IndexError,
     },
-    #[error("recorded runs {} must be a JSON object mapping case id to run object: {message}", path.display())]
-    RecordedFormat { path: PathBuf, message: String },
     #[error("secret header {header}: environment variable {var} is not set")]
     MissingSecret { header: String, var: String },
     #[error("cannot build the HTTP client: {0}")]
@@ -98,25 +98,12 @@ impl Runner {
     }
 
     pub fn recorded(path: &Path) -> Result<Self, RunnerSetupError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| RunnerSetupError::RecordedRead {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| RunnerSetupError::RecordedFormat {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
-        let serde_json::Value::Object(map) = value else {
-            return Err(RunnerSetupError::RecordedFormat {
-                path: path.to_path_buf(),
-                message: "the top level is not an object".into(),
-            });
-        };
+        let runs = IndexedObject::open(path).map_err(|source| RunnerSetupError::Recorded {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Ok(Runner::Recorded {
-            runs: map.into_iter().collect(),
-            file: path.to_path_buf(),
+            runs: Arc::new(runs),
         })
     }
 
@@ -125,7 +112,7 @@ impl Runner {
         match self {
             Runner::Command { display, .. } => display.clone(),
             Runner::Http { url, .. } => domain::secret::mask_url_credentials(url),
-            Runner::Recorded { file, .. } => format!("recorded:{}", file.display()),
+            Runner::Recorded { runs } => format!("recorded:{}", runs.path().display()),
         }
     }
 
@@ -140,16 +127,17 @@ impl Runner {
                 url,
                 headers,
             } => run_http(client, url, headers, case, timeout).await,
-            Runner::Recorded { runs, .. } => match runs.get(&case.id) {
-                Some(value) => RunOutput::from_runner_value(value.clone()),
+            Runner::Recorded { runs } => match runs.get(&case.id) {
+                Some(value) => RunOutput::from_py_value(value?),
                 None => Err(format!("No recorded run for case {}.", case.id)),
             },
         }
     }
 }
 
-fn case_json(case: &Case) -> Result<Vec<u8>, String> {
-    serde_json::to_vec(case).map_err(|e| format!("Cannot encode the case as JSON: {e}"))
+/// What the runner is sent: `json.dumps(case)` of the case as the golden set wrote it.
+fn case_json(case: &Case) -> Vec<u8> {
+    dumps(&case.source).into_bytes()
 }
 
 /// Kills the runner's whole process group when dropped, so a runner that started children
@@ -175,7 +163,7 @@ async fn run_command(
     case: &Case,
     timeout: Duration,
 ) -> Result<RunOutput, String> {
-    let input = case_json(case)?;
+    let input = case_json(case);
     let mut command = Command::new(&argv[0]);
     command
         .args(&argv[1..])
@@ -222,16 +210,17 @@ async fn run_command(
     let stdout = out.map_err(|e| e.into_message("stdout"))?;
     let stderr = err.map_err(|e| e.into_message("stderr"))?;
     let status = status.map_err(|e| format!("Cannot wait for the runner: {e}"))?;
-    let stdout = String::from_utf8_lossy(&stdout);
-    let stderr = String::from_utf8_lossy(&stderr);
+    // As the reference's `subprocess.run(..., text=True)`: strict UTF-8, universal newlines;
+    // then its checks in its order, each error in its words.
+    let stdout = py_pipe_text(&stdout)?;
+    let stderr = py_pipe_text(&stderr)?;
     if !status.success() {
         return Err(runner_failure_message(exit_code(&status), &stdout, &stderr));
     }
     if stdout_is_empty(&stdout) {
         return Err(EMPTY_STDOUT_MESSAGE.to_string());
     }
-    RunOutput::from_runner_json(&stdout)
-        .map_err(|e| format!("Runner output is not a valid run object: {e}"))
+    RunOutput::from_runner_json(domain::python::py_strip(&stdout))
 }
 
 /// Python's `returncode`: the exit code, or minus the signal that killed the process.
@@ -291,7 +280,7 @@ async fn run_http(
     case: &Case,
     timeout: Duration,
 ) -> Result<RunOutput, String> {
-    let body = case_json(case)?;
+    let body = case_json(case);
     let mut request = client
         .post(url)
         .timeout(timeout)
@@ -337,6 +326,5 @@ async fn run_http(
     if stdout_is_empty(&text) {
         return Err(format!("Runner at {shown} answered with an empty body."));
     }
-    RunOutput::from_runner_json(&text)
-        .map_err(|e| format!("Runner answer is not a valid run object: {e}"))
+    RunOutput::from_runner_json(domain::python::py_strip(&text))
 }

@@ -102,10 +102,9 @@ fn load_dir(dir: &Path) -> Result<Vec<CaseView>, String> {
         let id = row["case_id"]
             .as_str()
             .ok_or("a summary result has no case_id")?;
-        let file = dir.join("cases").join(format!(
-            "{}.json",
-            engine::replay::output::safe_file_name(id)
-        ));
+        let file = dir
+            .join("cases")
+            .join(engine::replay::output::case_file_name(id)?);
         let case = read(&file)?;
         let run = case.get("run_result");
         let judge = case.get("judge_result");

@@ -1,0 +1,160 @@
+//! A JSON object on disk (recorded runs, a baseline file), indexed once by key so any size is
+//! used in bounded memory: each entry's value is read back from its byte span when needed.
+//! Keys follow Python's dict: the first place of a repeated key, with its last value.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use domain::python::PyValue;
+use domain::python::json::stream::{Opened, open};
+use domain::python::json::{LoadError, loads};
+
+/// Why a file could not be indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Python's `json.loads` would refuse the text; the message is its own.
+    #[error("{0}")]
+    Json(LoadError),
+    /// Valid JSON, but not an object.
+    #[error("the top level is {found}, not an object")]
+    NotAnObject { found: &'static str },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    start: u64,
+    len: u32,
+}
+
+#[derive(Debug)]
+pub struct IndexedObject {
+    path: PathBuf,
+    file: Mutex<File>,
+    entries: HashMap<Box<str>, Entry>,
+    /// Keys in Python's dict order.
+    order: Vec<Box<str>>,
+}
+
+impl IndexedObject {
+    /// Reads `path` through once, checking it as `json.loads` would and noting where each
+    /// value is.
+    pub fn open(path: &Path) -> Result<Self, IndexError> {
+        let read_error = |source| IndexError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = File::open(path).map_err(read_error)?;
+        let mut reader = BufReader::new(file.try_clone().map_err(read_error)?);
+        let items = match open(&mut reader).map_err(IndexError::Json)? {
+            Opened::Items(items) if items.is_object() => items,
+            Opened::Items(_) => return Err(IndexError::NotAnObject { found: "a list" }),
+            Opened::Scalar(value) => {
+                return Err(IndexError::NotAnObject {
+                    found: value.json_kind(),
+                });
+            }
+        };
+        let mut entries: HashMap<Box<str>, Entry> = HashMap::new();
+        let mut order = Vec::new();
+        for item in items {
+            let item = item.map_err(IndexError::Json)?;
+            let key: Box<str> = item.key.unwrap_or_default().into();
+            let entry = Entry {
+                start: item.span.start,
+                len: u32::try_from(item.span.end - item.span.start).unwrap_or(u32::MAX),
+            };
+            if entries.insert(key.clone(), entry).is_none() {
+                order.push(key);
+            }
+        }
+        entries.shrink_to_fit();
+        Ok(Self {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+            entries,
+            order,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Keys in the order Python's dict would list them.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|k| &**k)
+    }
+
+    /// The value under `key`, read back from the file. An error means the file changed or
+    /// became unreadable since it was indexed.
+    pub fn get(&self, key: &str) -> Option<Result<PyValue, String>> {
+        let entry = *self.entries.get(key)?;
+        Some(self.read(entry))
+    }
+
+    fn read(&self, entry: Entry) -> Result<PyValue, String> {
+        let mut bytes = vec![0; entry.len as usize];
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            file.seek(SeekFrom::Start(entry.start))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| format!("{} changed while in use", self.path.display()))?;
+        loads(text).map_err(|_| format!("{} changed while in use", self.path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_read_back_by_key_in_python_dict_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.json");
+        std::fs::write(&path, r#"{"b": {"x": [1, NaN]}, "a": "é", "b": 2}"#).unwrap();
+        let index = IndexedObject::open(&path).unwrap();
+        assert_eq!(index.keys().collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(index.get("b").unwrap().unwrap(), PyValue::Int(2));
+        assert_eq!(index.get("a").unwrap().unwrap(), PyValue::Str("é".into()));
+        assert!(index.get("c").is_none());
+    }
+
+    #[test]
+    fn files_python_would_refuse_are_refused_with_its_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.json");
+        for (text, message) in [
+            ("", "Expecting value: line 1 column 1 (char 0)"),
+            ("[1]", "the top level is a list, not an object"),
+            ("3", "the top level is a number, not an object"),
+            (r#"{"a": 1} x"#, "Extra data: line 1 column 10 (char 9)"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(IndexedObject::open(&path).unwrap_err().to_string(), message);
+        }
+    }
+}
