@@ -33,6 +33,8 @@ pub enum IndexError {
 struct Entry {
     start: u64,
     len: u32,
+    /// The key's place in Python's dict order.
+    place: u32,
 }
 
 #[derive(Debug)]
@@ -40,8 +42,6 @@ pub struct IndexedObject {
     path: PathBuf,
     file: Mutex<File>,
     entries: HashMap<Box<str>, Entry>,
-    /// Keys in Python's dict order.
-    order: Vec<Box<str>>,
 }
 
 impl IndexedObject {
@@ -64,24 +64,25 @@ impl IndexedObject {
             }
         };
         let mut entries: HashMap<Box<str>, Entry> = HashMap::new();
-        let mut order = Vec::new();
         for item in items {
             let item = item.map_err(IndexError::Json)?;
             let key: Box<str> = item.key.unwrap_or_default().into();
-            let entry = Entry {
-                start: item.span.start,
-                len: u32::try_from(item.span.end - item.span.start).unwrap_or(u32::MAX),
-            };
-            if entries.insert(key.clone(), entry).is_none() {
-                order.push(key);
-            }
+            let place = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(item.span.end - item.span.start).unwrap_or(u32::MAX);
+            let start = item.span.start;
+            entries
+                .entry(key)
+                .and_modify(|e| {
+                    e.start = start;
+                    e.len = len;
+                })
+                .or_insert(Entry { start, len, place });
         }
         entries.shrink_to_fit();
         Ok(Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
             entries,
-            order,
         })
     }
 
@@ -90,11 +91,11 @@ impl IndexedObject {
     }
 
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.entries.is_empty()
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -102,8 +103,11 @@ impl IndexedObject {
     }
 
     /// Keys in the order Python's dict would list them.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.order.iter().map(|k| &**k)
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<(&str, u32)> =
+            self.entries.iter().map(|(k, e)| (&**k, e.place)).collect();
+        keys.sort_unstable_by_key(|(_, place)| *place);
+        keys.into_iter().map(|(k, _)| k).collect()
     }
 
     /// The value under `key`, read back from the file. An error means the file changed or
@@ -137,7 +141,7 @@ mod tests {
         let path = dir.path().join("runs.json");
         std::fs::write(&path, r#"{"b": {"x": [1, NaN]}, "a": "é", "b": 2}"#).unwrap();
         let index = IndexedObject::open(&path).unwrap();
-        assert_eq!(index.keys().collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(index.keys(), ["b", "a"]);
         assert_eq!(index.get("b").unwrap().unwrap(), PyValue::Int(2));
         assert_eq!(index.get("a").unwrap().unwrap(), PyValue::Str("é".into()));
         assert!(index.get("c").is_none());

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use domain::python::PyValue;
-use domain::python::json::{dumps_indented, to_py_value};
+use domain::python::json::{dumps_indented, to_py_value, write_indented, write_str};
 use domain::{RunOutput, RunSummary};
 use serde::Serialize;
 
@@ -30,6 +30,68 @@ impl SummaryFile<'_> {
     pub fn text(&self) -> String {
         dumps_indented(&to_py_value(self).expect("string keys"))
     }
+
+    /// The same text written piece by piece, one result row at a time, so a summary of any
+    /// number of cases is never all in memory at once.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let s = self.summary;
+        let head = to_py_value(&SummaryHead {
+            timestamp_utc: self.timestamp_utc,
+            golden_set_path: self.golden_set_path,
+            runner_cmd: self.runner_cmd,
+            total_cases: s.total_cases,
+            passed_cases: s.passed_cases,
+            failed_cases: s.failed_cases,
+            pass_rate: s.pass_rate,
+            min_pass_rate_required: s.min_pass_rate_required,
+            average_score: s.average_score,
+            block_build: s.block_build,
+        })
+        .expect("string keys");
+        let PyValue::Dict(fields) = head else {
+            unreachable!("a struct is a dict");
+        };
+        let mut text = String::from("{");
+        for (key, value) in &fields {
+            text.push_str("\n  ");
+            write_str(&mut text, key);
+            text.push_str(": ");
+            write_indented(&mut text, value, 1);
+            text.push(',');
+        }
+        text.push_str("\n  \"results\": ");
+        if s.results.is_empty() {
+            text.push_str("[]");
+        } else {
+            text.push('[');
+            for (i, row) in s.results.iter().enumerate() {
+                text.push_str(if i == 0 { "\n    " } else { ",\n    " });
+                write_indented(&mut text, &to_py_value(row).expect("string keys"), 2);
+                if text.len() > 64 * 1024 {
+                    out.write_all(text.as_bytes())?;
+                    text.clear();
+                }
+            }
+            text.push_str("\n  ]");
+        }
+        text.push_str("\n}");
+        out.write_all(text.as_bytes())
+    }
+}
+
+/// The summary's fields before `results`, in its order (see [`SummaryFile::write_to`]).
+#[derive(Serialize)]
+struct SummaryHead<'a> {
+    timestamp_utc: &'a str,
+    golden_set_path: &'a str,
+    runner_cmd: &'a str,
+    total_cases: usize,
+    passed_cases: usize,
+    failed_cases: usize,
+    pass_rate: f64,
+    min_pass_rate_required: f64,
+    average_score: f64,
+    block_build: bool,
 }
 
 /// The case record the reference writes to `cases/<id>.json`, keys in its order: case_id,
@@ -129,10 +191,16 @@ impl RunDir {
             .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
     }
 
-    pub fn write_summary(&self, header: &SummaryFile<'_>) -> Result<()> {
+    /// Writes `summary.json` and returns its path.
+    pub fn write_summary(&self, header: &SummaryFile<'_>) -> Result<PathBuf> {
         let path = self.dir.join("summary.json");
-        std::fs::write(&path, header.text())
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+        let cannot = |e| Error::io(format!("cannot write {}", path.display()), e);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(cannot)?);
+        header
+            .write_to(&mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(cannot)?;
+        Ok(path)
     }
 }
 
@@ -305,6 +373,30 @@ mod tests {
         assert!(case_file_name("a\0b").is_err());
         assert!(case_file_name(&"x".repeat(251)).is_err());
         assert!(case_file_name(&"x".repeat(250)).is_ok());
+    }
+
+    #[test]
+    fn the_summary_written_row_by_row_is_the_whole_summary_dumped() {
+        let row = |id: &str, error: Option<&str>| domain::SummaryRow {
+            case_id: id.into(),
+            pass: error.is_none(),
+            overall_score: if error.is_none() { 4.25 } else { 0.0 },
+            tool_score: 5,
+            groundedness_score: 5,
+            error: error.map(str::to_string),
+        };
+        for rows in [vec![], vec![row("é", None), row("B", Some("boom"))]] {
+            let summary = domain::summarize_rows(rows, f64::NAN);
+            let header = SummaryFile {
+                timestamp_utc: "20261202T000000Z",
+                golden_set_path: "g.json",
+                runner_cmd: "python3 r.py",
+                summary: &summary,
+            };
+            let mut streamed = Vec::new();
+            header.write_to(&mut streamed).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), header.text());
+        }
     }
 
     #[test]

@@ -18,6 +18,13 @@ pub fn dumps_indented(value: &PyValue) -> String {
     out
 }
 
+/// `value` as `json.dumps(..., indent=2)` writes it when it sits `depth` levels deep (its
+/// inner lines indented from there), appended to `out`: for writing a large document piece by
+/// piece.
+pub fn write_indented(out: &mut String, value: &PyValue, depth: usize) {
+    write_value(out, value, Some(depth));
+}
+
 /// `json.dumps(value)`: one line.
 pub fn dumps(value: &PyValue) -> String {
     let mut out = String::new();

@@ -7,5 +7,5 @@ pub mod stream;
 mod to_value;
 
 pub use decode::{LoadError, loads};
-pub use encode::{dumps, dumps_indented, float_text, write_str};
+pub use encode::{dumps, dumps_indented, float_text, write_indented, write_str};
 pub use to_value::{ToValueError, to_py_value};

@@ -474,17 +474,21 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         summary: &summary,
     };
     let mut write_failures = collected.failures;
-    if let Err(e) = collected.run_dir.write_summary(&header) {
-        eprintln!("greenlight replay: {e}");
-        return ExitCode::FAILURE;
-    }
+    let summary_path = match collected.run_dir.write_summary(&header) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("greenlight replay: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Some((store, run_id)) = &stored_run {
         let status = if outcome.cancelled {
             engine::store::RunStatus::Cancelled
         } else {
             engine::store::RunStatus::Completed
         };
-        match runtime.block_on(store.finish_run(*run_id, status, &summary, header.text())) {
+        let json = std::fs::read_to_string(&summary_path).unwrap_or_else(|_| header.text());
+        match runtime.block_on(store.finish_run(*run_id, status, &summary, json)) {
             Ok(()) => eprintln!(
                 "greenlight replay: stored as run {run_id} in {}",
                 store.path().display()
@@ -520,7 +524,10 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     {
         write_failures.push(e);
     }
-    println_out(&header.text());
+    // stdout: the summary, as the reference prints it (the file's text and a newline).
+    if let Err(e) = print_file(&summary_path) {
+        write_failures.push(format!("cannot print the summary: {e}"));
+    }
     eprintln!(
         "greenlight replay: results written to {}",
         collected.run_dir.path().display()
@@ -543,9 +550,12 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     }
 }
 
-#[allow(clippy::print_stdout)] // the summary on stdout is this command's output
-fn println_out(text: &str) {
-    println!("{text}");
+fn print_file(path: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    std::io::copy(&mut File::open(path)?, &mut stdout)?;
+    stdout.write_all(b"\n")?;
+    stdout.flush()
 }
 
 /// The reference's default runner: its own interpreter running the team's runner script. Here

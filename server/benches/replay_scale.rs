@@ -1,0 +1,182 @@
+//! `greenlight replay` end to end at scale (`cargo bench -p server --bench replay_scale`, or
+//! `scripts/bench.sh`): the real binary re-judging recorded runs with a baseline for every case,
+//! from process start to the last file written.
+//!
+//! 1. Peak memory (the child's `ru_maxrss`, read by a small python3 wrapper that runs it) at
+//!    10,000 and at 100,000 cases: it must not grow with the size of the set.
+//! 2. Throughput at 10,000 cases (median of 3 runs) against the reference's own judge called
+//!    in-process without any I/O (scripts/bench/reference_judge.py) on the same cases in the
+//!    same run, reported as a ratio.
+//!
+//! The sets are the fixture cases cycled under new ids (case k is fixture case k mod 50, its
+//! baseline the next fixture case's output), so every case runs the similarity ratio.
+#![allow(clippy::print_stdout)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fixtures = root.join("../shared/fixtures/caio");
+    if !fixtures.is_dir() {
+        println!("replay at scale: skipped because ../shared/fixtures is absent");
+        return;
+    }
+    let golden: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("golden_set_v1.json")).unwrap(),
+    )
+    .unwrap();
+    let runs: serde_json::Map<String, Value> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("recorded_runs.json")).unwrap(),
+    )
+    .unwrap();
+    let work = tempfile::tempdir().unwrap();
+
+    for cases in [10_000, 100_000] {
+        let set = write_set(work.path(), &golden, &runs, cases);
+        let run = replay(&set, work.path());
+        assert_eq!(run.cases, cases);
+        println!(
+            "replay {cases} recorded cases with baselines: {:.2} s, {:.0} cases/s, peak memory {:.1} MiB (ru_maxrss), {} passed",
+            run.seconds,
+            cases as f64 / run.seconds,
+            run.peak_kib as f64 / 1024.0,
+            run.passed
+        );
+        std::fs::remove_dir_all(&set.dir).unwrap();
+    }
+
+    let cases = 10_000;
+    let set = write_set(work.path(), &golden, &runs, cases);
+    let mut seconds: Vec<f64> = (0..3).map(|_| replay(&set, work.path()).seconds).collect();
+    seconds.sort_by(f64::total_cmp);
+    let ours = cases as f64 / seconds[1];
+    let reference = Command::new("python3")
+        .arg(root.join("scripts/bench/reference_judge.py"))
+        .arg(fixtures.join("golden_set_v1.json"))
+        .arg(fixtures.join("recorded_runs.json"))
+        .arg(cases.to_string())
+        .arg("3")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| serde_json::from_slice::<Value>(&o.stdout).ok());
+    println!(
+        "end to end, {cases} cases (median of 3): {:.3} s = {ours:.0} cases/s, process start to last file",
+        seconds[1]
+    );
+    match reference.and_then(|r| r["cases_per_second"].as_f64()) {
+        Some(theirs) => println!(
+            "  reference judge in-process, no I/O (same cases, same run): {theirs:.0} cases/s; ratio {:.1}x",
+            ours / theirs
+        ),
+        None => println!("  reference: python3 could not run scripts/bench/reference_judge.py"),
+    }
+}
+
+struct Set {
+    dir: PathBuf,
+    golden: PathBuf,
+    runs: PathBuf,
+    baseline: PathBuf,
+}
+
+/// `cases` cases cycling through the fixtures, their recorded runs and baselines, as files.
+fn write_set(
+    work: &Path,
+    golden: &[Value],
+    runs: &serde_json::Map<String, Value>,
+    cases: usize,
+) -> Set {
+    let dir = work.join(format!("set-{cases}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let usable: Vec<&Value> = golden
+        .iter()
+        .filter(|c| runs.contains_key(c["id"].as_str().unwrap()))
+        .collect();
+    let (mut g, mut r, mut b) = (String::from("["), String::from("{"), String::from("{"));
+    for k in 0..cases {
+        let case = usable[k % usable.len()];
+        let next = usable[(k + 1) % usable.len()];
+        let original = case["id"].as_str().unwrap();
+        let id = format!("{original}-{k}");
+        let mut renamed = case.clone();
+        renamed["id"] = Value::String(id.clone());
+        let sep = if k == 0 { "" } else { ",\n" };
+        let _ = write!(g, "{sep}{renamed}");
+        let _ = write!(r, "{sep}{}: {}", Value::String(id.clone()), runs[original]);
+        let baseline = &runs[next["id"].as_str().unwrap()]["actual_output"];
+        let _ = write!(b, "{sep}{}: {baseline}", Value::String(id));
+    }
+    g.push(']');
+    r.push('}');
+    b.push('}');
+    let set = Set {
+        golden: dir.join("golden.json"),
+        runs: dir.join("runs.json"),
+        baseline: dir.join("baseline.json"),
+        dir,
+    };
+    std::fs::write(&set.golden, g).unwrap();
+    std::fs::write(&set.runs, r).unwrap();
+    std::fs::write(&set.baseline, b).unwrap();
+    set
+}
+
+struct Run {
+    /// Wall time of the greenlight process alone (the wrapper's start-up excluded).
+    seconds: f64,
+    peak_kib: u64,
+    cases: usize,
+    passed: usize,
+}
+
+/// Runs the command after `--` and writes its wall time and peak memory (`ru_maxrss` of its
+/// process, KiB) to the file named first; its stdout passes through.
+const WRAPPER: &str = r#"
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[2:]).returncode
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(sys.argv[1], "w").write(json.dumps({"seconds": seconds, "peak_kib": peak}))
+sys.exit(code)
+"#;
+
+fn replay(set: &Set, work: &Path) -> Run {
+    let out = work.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let measured = work.join("measured.json");
+    let output = Command::new("python3")
+        .args(["-c", WRAPPER])
+        .arg(&measured)
+        .arg(BIN)
+        .arg("replay")
+        .arg("--golden-set")
+        .arg(&set.golden)
+        .arg("--recorded-runs")
+        .arg(&set.runs)
+        .arg("--baseline-file")
+        .arg(&set.baseline)
+        .arg("--output-dir")
+        .arg(&out)
+        .args(["--min-pass-rate", "0", "--progress", "none"])
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "replay failed");
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let measured: Value =
+        serde_json::from_str(&std::fs::read_to_string(&measured).unwrap()).unwrap();
+    Run {
+        seconds: measured["seconds"].as_f64().unwrap(),
+        peak_kib: measured["peak_kib"].as_u64().unwrap(),
+        cases: summary["total_cases"].as_u64().unwrap() as usize,
+        passed: summary["passed_cases"].as_u64().unwrap() as usize,
+    }
+}
