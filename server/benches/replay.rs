@@ -188,6 +188,7 @@ fn runner_wall_time() {
             concurrency,
             case_timeout: Duration::from_secs(30),
             baselines: Default::default(),
+            on_finish: None,
         };
         let (_cancel, cancel_rx) = tokio::sync::watch::channel(false);
         let started = Instant::now();

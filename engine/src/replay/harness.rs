@@ -19,7 +19,14 @@ pub struct ReplaySpec {
     pub case_timeout: Duration,
     /// Prior outputs by case id, for the reliability criterion.
     pub baselines: Baselines,
+    /// Called with each finished case on the task that ran it, before the case goes to the
+    /// sink: where per-case output that needs no ordering (a case file) is written, spread over
+    /// the runtime's threads instead of queued on one.
+    pub on_finish: Option<OnFinish>,
 }
+
+/// See [`ReplaySpec::on_finish`].
+pub type OnFinish = Arc<dyn Fn(&CaseRecord) + Send + Sync>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +113,14 @@ pub async fn run_replay(
             };
             let runner = Arc::clone(&runner);
             let baseline = baselines.get(&case.id);
-            tasks.spawn(async move { run_case(&runner, index, case, baseline, timeout).await });
+            let on_finish = spec.on_finish.clone();
+            tasks.spawn(async move {
+                let record = run_case(&runner, index, case, baseline, timeout).await;
+                if let Some(on_finish) = on_finish {
+                    on_finish(&record);
+                }
+                record
+            });
         }
         if tasks.is_empty() {
             break;

@@ -4,8 +4,11 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::BufReader;
+#[cfg(not(unix))]
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+#[cfg(not(unix))]
 use std::sync::Mutex;
 
 use domain::python::PyValue;
@@ -40,7 +43,9 @@ struct Entry {
 #[derive(Debug)]
 pub struct IndexedObject {
     path: PathBuf,
-    file: Mutex<File>,
+    file: File,
+    #[cfg(not(unix))]
+    seekable: Mutex<File>,
     entries: HashMap<Box<str>, Entry>,
 }
 
@@ -55,7 +60,7 @@ impl IndexedObject {
         let file = File::open(path).map_err(read_error)?;
         let mut reader = BufReader::new(file.try_clone().map_err(read_error)?);
         let items = match open(&mut reader).map_err(IndexError::Json)? {
-            Opened::Items(items) if items.is_object() => items,
+            Opened::Items(items) if items.is_object() => items.skipping_values(),
             Opened::Items(_) => return Err(IndexError::NotAnObject { found: "a list" }),
             Opened::Scalar(value) => {
                 return Err(IndexError::NotAnObject {
@@ -81,7 +86,9 @@ impl IndexedObject {
         entries.shrink_to_fit();
         Ok(Self {
             path: path.to_path_buf(),
-            file: Mutex::new(file),
+            #[cfg(not(unix))]
+            seekable: Mutex::new(file.try_clone().map_err(read_error)?),
+            file,
             entries,
         })
     }
@@ -119,15 +126,27 @@ impl IndexedObject {
 
     fn read(&self, entry: Entry) -> Result<PyValue, String> {
         let mut bytes = vec![0; entry.len as usize];
-        {
-            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-            file.seek(SeekFrom::Start(entry.start))
-                .and_then(|_| file.read_exact(&mut bytes))
-                .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
-        }
+        self.read_at(&mut bytes, entry.start)
+            .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| format!("{} changed while in use", self.path.display()))?;
         loads(text).map_err(|_| format!("{} changed while in use", self.path.display()))
+    }
+}
+
+impl IndexedObject {
+    /// A positioned read: threads reading values at once neither seek nor wait for each other.
+    #[cfg(unix)]
+    fn read_at(&self, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.read_exact_at(bytes, at)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+        let mut file = self.seekable.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(bytes)
     }
 }
 

@@ -118,6 +118,7 @@ impl ReplayManager {
             concurrency: config.concurrency,
             case_timeout: config.case_timeout,
             baselines: Baselines::from_outputs(baselines),
+            on_finish: None,
         };
         let manager = Arc::clone(self);
         let store = store.clone();

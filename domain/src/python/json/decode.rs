@@ -131,12 +131,27 @@ impl Fail {
 pub(super) struct Scanner<'a> {
     s: &'a [u8],
     depth: usize,
+    /// Check the text exactly as when reading it, but build nothing (the values returned are
+    /// placeholders): for indexing a file by the spans of its values.
+    skip: bool,
 }
 
 impl<'a> Scanner<'a> {
     /// A scanner over whole UTF-8 text.
     pub fn new(s: &'a [u8]) -> Self {
-        Scanner { s, depth: 0 }
+        Scanner {
+            s,
+            depth: 0,
+            skip: false,
+        }
+    }
+
+    /// A scanner that checks values without building them.
+    pub fn skipping(s: &'a [u8]) -> Self {
+        Scanner {
+            skip: true,
+            ..Scanner::new(s)
+        }
     }
 
     pub fn skip_ws(&self, mut at: usize) -> usize {
@@ -220,11 +235,13 @@ impl<'a> Scanner<'a> {
             at = self.skip_ws(at + 1);
             let (value, after_value) = self.scan_once(at)?;
             let slot = match &mut index {
+                _ if self.skip => None,
                 Some(index) => index.get(&key).copied(),
                 None => pairs.iter().position(|(k, _)| *k == key),
             };
             match slot {
                 Some(slot) => pairs[slot].1 = value,
+                None if self.skip => {}
                 None => {
                     if let Some(index) = &mut index {
                         index.insert(key.clone(), pairs.len());
@@ -254,7 +271,9 @@ impl<'a> Scanner<'a> {
         }
         loop {
             let (value, after) = self.scan_once(at)?;
-            items.push(value);
+            if !self.skip {
+                items.push(value);
+            }
             at = self.skip_ws(after);
             match self.s.get(at) {
                 Some(b']') => return Ok((PyValue::List(items), at + 1)),
@@ -282,7 +301,9 @@ impl<'a> Scanner<'a> {
                 }
                 at += 1;
             }
-            out.push_str(text_of(&s[chunk_start..at]));
+            if !self.skip {
+                out.push_str(text_of(&s[chunk_start..at]));
+            }
             match s.get(at) {
                 None => return Err(Fail::Decode("Unterminated string starting at", begin)),
                 Some(b'"') => return Ok((out, at + 1)),
@@ -304,7 +325,9 @@ impl<'a> Scanner<'a> {
                     b't' => '\t',
                     _ => return Err(Fail::Decode("Invalid \\escape", at)),
                 };
-                out.push(c);
+                if !self.skip {
+                    out.push(c);
+                }
                 at += 2;
                 continue;
             }
@@ -331,7 +354,9 @@ impl<'a> Scanner<'a> {
                     at += 6;
                 }
             }
-            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            if !self.skip {
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
         }
     }
 
@@ -376,23 +401,30 @@ impl<'a> Scanner<'a> {
             }
         }
         let text = text_of(&s[start..at]);
+        if self.skip && is_float {
+            return Ok((PyValue::None, at));
+        }
         if is_float {
             // Rust's parse, like Python's float(), is correctly rounded; overflow gives inf.
             let x: f64 = text.parse().unwrap_or(f64::NAN);
             return Ok((PyValue::Float(x), at));
         }
-        Ok((int_value(text)?, at))
+        let value = int_value(text, self.skip)?;
+        Ok((value, at))
     }
 }
 
 /// An integer literal as Python's `int()` reads it (JSON's grammar, so no leading zeros).
-fn int_value(text: &str) -> Result<PyValue, Fail> {
+fn int_value(text: &str, skip: bool) -> Result<PyValue, Fail> {
     let digits = text.trim_start_matches('-').len();
     if digits > INT_MAX_STR_DIGITS {
         return Err(Fail::Other(format!(
             "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion: \
              value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
         )));
+    }
+    if skip {
+        return Ok(PyValue::None);
     }
     Ok(match text.parse::<i128>() {
         Ok(n) => PyValue::Int(n),

@@ -53,6 +53,8 @@ pub struct Items<R> {
     prefix: Prefix,
     offset: u64,
     object: bool,
+    /// Check each value without building it (see [`Items::skipping_values`]).
+    skip_values: bool,
     state: State,
 }
 
@@ -68,6 +70,7 @@ pub fn open<R: Read>(reader: R) -> Result<Opened<R>, LoadError> {
         prefix: Prefix::default(),
         offset: 0,
         object: false,
+        skip_values: false,
         state: State::First,
     };
     while items.buf.len() < 3 && !items.eof {
@@ -93,6 +96,13 @@ pub fn open<R: Read>(reader: R) -> Result<Opened<R>, LoadError> {
 }
 
 impl<R: Read> Items<R> {
+    /// From now on, each item's value is checked exactly as when read, but not built: the
+    /// items carry `PyValue::None` and their spans. For indexing a file cheaply.
+    pub fn skipping_values(mut self) -> Self {
+        self.skip_values = true;
+        self
+    }
+
     /// Whether the top level is an object (else an array).
     pub fn is_object(&self) -> bool {
         self.object
@@ -144,7 +154,12 @@ impl<R: Read> Items<R> {
         };
         let end = self.value_end(at)?;
         let (value, after) = {
-            let mut scanner = Scanner::new(&self.buf[..end.min(self.valid)]);
+            let bytes = &self.buf[..end.min(self.valid)];
+            let mut scanner = if self.skip_values {
+                Scanner::skipping(bytes)
+            } else {
+                Scanner::new(bytes)
+            };
             scanner.scan_once(at)
         }
         .map_err(|f| self.fail(f))?;
@@ -377,6 +392,28 @@ mod tests {
                 .expect_err("broken text");
             assert_eq!(streamed, whole);
         }
+    }
+
+    #[test]
+    fn skipped_values_are_checked_as_read_ones_are() {
+        let good = big_array(3_000);
+        let broken = good.replace(r#"[2500, 1.5, "x\"y"]"#, r#"[2500, 1.5 "x\"y"]"#);
+        let read = |text: &str, skip: bool| {
+            let Opened::Items(items) = open(text.as_bytes()).unwrap() else {
+                panic!("an array");
+            };
+            let items = if skip { items.skipping_values() } else { items };
+            items
+                .map(|item| item.map(|i| i.span))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        assert_eq!(read(&good, true).unwrap(), read(&good, false).unwrap());
+        assert_eq!(
+            read(&broken, true).unwrap_err(),
+            read(&broken, false).unwrap_err()
+        );
+        let too_long = format!("[{}]", "1".repeat(5000));
+        assert!(read(&too_long, true).is_err());
     }
 
     #[test]

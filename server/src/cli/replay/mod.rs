@@ -25,7 +25,7 @@ use engine::replay::output::{RunDir, SummaryFile, case_file_name};
 use engine::replay::{BaselineFile, Baselines, ReplaySpec, Runner, run_replay};
 
 use super::EXIT_USAGE;
-use writer::{CaseWriter, Collected};
+use writer::{CaseFiles, Collected, Collector};
 
 const EXIT_BLOCKED: u8 = 1;
 /// Exit code after Ctrl-C, as shells report a SIGINT'd program.
@@ -253,7 +253,22 @@ fn stream_cases(
 
 pub fn run(args: ReplayArgs) -> ExitCode {
     let limit = usize::try_from(args.max_cases).ok().filter(|&n| n > 0);
-    let checked = match check_golden_set(&args.golden_set, limit) {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // The three files are read through at once, each on its own core; their errors are then
+    // reported in the reference's order (golden set, runner, baselines).
+    let (checked, runner, baseline_file) = std::thread::scope(|scope| {
+        let checked = scope.spawn(|| check_golden_set(&args.golden_set, limit));
+        let baselines = scope.spawn(|| Baselines::read_file(&args.baseline_file));
+        let runner = build_runner(&args, &cwd);
+        (
+            checked
+                .join()
+                .unwrap_or_else(|_| Err("cannot read the golden set".into())),
+            runner,
+            baselines.join(),
+        )
+    });
+    let checked = match checked {
         Ok(checked) => checked,
         Err(message) => return usage(message),
     };
@@ -269,27 +284,27 @@ pub fn run(args: ReplayArgs) -> ExitCode {
             args.golden_set.display()
         ));
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let runner = match build_runner(&args, &cwd) {
+    let runner = match runner {
         Ok(runner) => runner,
         Err(message) => return usage(message),
     };
-    let baselines = match Baselines::read_file(&args.baseline_file) {
-        BaselineFile::Read(baselines) => baselines,
-        BaselineFile::Missing => Baselines::None,
-        BaselineFile::Unusable(e) if args.strict => {
+    let baselines = match baseline_file {
+        Ok(BaselineFile::Read(baselines)) => baselines,
+        Ok(BaselineFile::Missing) => Baselines::None,
+        Ok(BaselineFile::Unusable(e)) if args.strict => {
             return usage(format!(
                 "baseline file {}: {e} (--strict refuses it)",
                 args.baseline_file.display()
             ));
         }
-        BaselineFile::Unusable(e) => {
+        Ok(BaselineFile::Unusable(e)) => {
             warn(format!(
                 "baseline file {} is not used: {e}; judged without baselines, as the reference does",
                 args.baseline_file.display()
             ));
             Baselines::None
         }
+        Err(_) => return usage("cannot read the baseline file"),
     };
     let concurrency = args
         .concurrency
@@ -351,24 +366,28 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         }
     });
 
+    let files = Arc::new(CaseFiles::new(
+        run_dir,
+        checked
+            .duplicates
+            .iter()
+            .map(|d| (d.id.clone(), d.second))
+            .collect(),
+        args.update_baseline,
+    ));
+    let on_finish = Arc::clone(&files);
     let spec = ReplaySpec {
         cases,
         runner,
         concurrency,
         case_timeout: Duration::from_secs_f64(args.timeout),
         baselines: baselines.clone(),
+        on_finish: Some(Arc::new(move |record| on_finish.finish(record))),
     };
-    let writer = CaseWriter {
-        run_dir,
+    let collector = Collector {
         total: checked.total,
-        last_of_duplicate: checked
-            .duplicates
-            .iter()
-            .map(|d| (d.id.clone(), d.second))
-            .collect(),
         junit_suite: args.junit.as_ref().map(|_| suite_name.clone()),
         markdown: args.markdown.is_some(),
-        spool_outputs: args.update_baseline,
         store: stored_run
             .clone()
             .map(|(store, run_id)| (store, run_id, runtime.handle().clone())),
@@ -376,8 +395,8 @@ pub fn run(args: ReplayArgs) -> ExitCode {
     };
     let (tx, rx) = tokio::sync::mpsc::channel(256);
     let consumer = match std::thread::Builder::new()
-        .name("replay-writer".into())
-        .spawn(move || writer.consume(rx))
+        .name("replay-results".into())
+        .spawn(move || collector.consume(rx))
     {
         Ok(handle) => handle,
         Err(e) => {
@@ -410,11 +429,17 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         eprintln!("greenlight replay: {message}; no summary written");
         return ExitCode::FAILURE;
     }
+    // Every task is done, so this is the last reference to the case files.
+    let Ok(files) = Arc::try_unwrap(files) else {
+        eprintln!("greenlight replay: a case was still being written");
+        return ExitCode::FAILURE;
+    };
     finish(
         &args,
         &runtime,
         Finished {
             collected,
+            files,
             outcome,
             baselines,
             stored_run,
@@ -429,6 +454,7 @@ pub fn run(args: ReplayArgs) -> ExitCode {
 /// Everything the run left for the summary and the reports.
 struct Finished {
     collected: Collected,
+    files: CaseFiles,
     outcome: engine::replay::ReplayOutcome,
     baselines: Baselines,
     stored_run: Option<(engine::Store, i64)>,
@@ -441,6 +467,7 @@ struct Finished {
 fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) -> ExitCode {
     let Finished {
         collected,
+        mut files,
         outcome,
         baselines,
         stored_run,
@@ -473,8 +500,8 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         runner_cmd: &runner_cmd,
         summary: &summary,
     };
-    let mut write_failures = collected.failures;
-    let summary_path = match collected.run_dir.write_summary(&header) {
+    let mut write_failures = files.failures();
+    let summary_path = match files.run_dir.write_summary(&header) {
         Ok(path) => path,
         Err(e) => {
             eprintln!("greenlight replay: {e}");
@@ -519,7 +546,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         }
     }
     if args.update_baseline
-        && let Some(outputs) = collected.outputs
+        && let Some(outputs) = files.take_outputs()
         && let Err(e) = baseline_out::write(&args.baseline_file, baselines.file(), &outputs)
     {
         write_failures.push(e);
@@ -530,7 +557,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     }
     eprintln!(
         "greenlight replay: results written to {}",
-        collected.run_dir.path().display()
+        files.run_dir.path().display()
     );
     for reason in &blocked_reasons {
         eprintln!("greenlight replay: BLOCKED: {reason}");
