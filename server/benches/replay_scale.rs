@@ -171,7 +171,7 @@ fn replay(set: &Set, out: &Path) -> Run {
         .arg("--baseline-file")
         .arg(&set.baseline)
         .arg("--output-dir")
-        .arg(&out)
+        .arg(out)
         .args(["--min-pass-rate", "0", "--progress", "none"])
         .stderr(Stdio::inherit())
         .output()
