@@ -112,14 +112,6 @@ pub struct Collector {
     pub progress: Progress,
 }
 
-/// What one finished case leaves for the end of the run.
-struct Slot {
-    row: SummaryRow,
-    critical: bool,
-    testcase: Option<String>,
-    failed_row: Option<String>,
-}
-
 pub struct Collected {
     /// Finished cases' rows, in golden-set order.
     pub rows: Vec<SummaryRow>,
@@ -130,49 +122,54 @@ pub struct Collected {
 }
 
 impl Collector {
+    /// Takes finished cases until the run is over. Per case it keeps one summary row; report
+    /// lines only when a report is asked for, and only failures for the Markdown table.
     pub fn consume(mut self, mut rx: Receiver<CaseRecord>) -> Collected {
-        let mut slots: Vec<Option<Slot>> = Vec::new();
-        slots.resize_with(self.total, || None);
+        let mut rows: Vec<Option<SummaryRow>> = Vec::new();
+        rows.resize_with(self.total, || None);
+        let mut testcases: Vec<Option<String>> = Vec::new();
+        if self.junit_suite.is_some() {
+            testcases.resize_with(self.total, || None);
+        }
+        let mut critical: Vec<usize> = Vec::new();
+        let mut failed_rows: Vec<(usize, String)> = Vec::new();
         while let Some(record) = rx.blocking_recv() {
             if let Some((store, run_id, handle)) = &self.store
                 && let Err(e) = handle.block_on(store.record_case(*run_id, &record))
             {
                 tracing::error!(error = %e, "cannot store a replay case");
             }
-            let slot = Slot {
-                row: record.summary_row(),
-                critical: record.judge.as_ref().is_some_and(domain::critical_failure),
-                testcase: self
-                    .junit_suite
-                    .as_deref()
-                    .map(|suite| junit_testcase(suite, &record)),
-                failed_row: if self.markdown {
-                    markdown_failed_row(&record)
-                } else {
-                    None
-                },
-            };
-            if let Some(place) = slots.get_mut(record.index) {
-                *place = Some(slot);
+            let index = record.index;
+            if index >= rows.len() {
+                continue;
             }
+            if record.judge.as_ref().is_some_and(domain::critical_failure) {
+                critical.push(index);
+            }
+            if let Some(suite) = &self.junit_suite {
+                testcases[index] = Some(junit_testcase(suite, &record));
+            }
+            if self.markdown
+                && let Some(row) = markdown_failed_row(&record)
+            {
+                failed_rows.push((index, row));
+            }
+            rows[index] = Some(record.summary_row());
             self.progress
                 .tick(record.judge.as_ref().is_some_and(|j| j.pass));
         }
         self.progress.finish();
-        let mut collected = Collected {
-            rows: Vec::new(),
-            critical: Vec::new(),
-            testcases: Vec::new(),
-            failed_rows: Vec::new(),
-        };
-        for slot in slots.into_iter().flatten() {
-            if slot.critical {
-                collected.critical.push(slot.row.case_id.clone());
-            }
-            collected.testcases.extend(slot.testcase);
-            collected.failed_rows.extend(slot.failed_row);
-            collected.rows.push(slot.row);
+        critical.sort_unstable();
+        failed_rows.sort_unstable_by_key(|(index, _)| *index);
+        Collected {
+            critical: critical
+                .into_iter()
+                .filter_map(|i| rows[i].as_ref().map(|r| r.case_id.clone()))
+                .collect(),
+            // Collected in place: a row and its `Option` have the same size.
+            rows: rows.into_iter().flatten().collect(),
+            testcases: testcases.into_iter().flatten().collect(),
+            failed_rows: failed_rows.into_iter().map(|(_, row)| row).collect(),
         }
-        collected
     }
 }
