@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo bench -p server --bench replay --locked
+cargo bench -p server --bench replay_scale --locked
 cargo bench -p server --bench probe_round --locked
 # The Status benchmark serves with the release binary, as users run it.
 cargo leptos build --release --precompress
