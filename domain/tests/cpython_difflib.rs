@@ -2,7 +2,7 @@
 //! at test time (ASCII and non-ASCII, short, long enough for autojunk, edited copies, and
 //! repetitive text). Compared bit for bit. Skipped, saying so, when `python3` is absent.
 
-use std::process::Command;
+mod support;
 
 const GENERATOR: &str = r#"
 import json, random, struct
@@ -40,18 +40,10 @@ print(json.dumps(pairs))
 
 #[test]
 fn ratio_is_bit_identical_to_cpython_on_random_pairs() {
-    let output = match Command::new("python3").arg("-c").arg(GENERATOR).output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => panic!(
-            "python3 failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ),
-        Err(error) => {
-            eprintln!("skipped: python3 is not available ({error})");
-            return;
-        }
+    let Some(stdout) = support::python_output(GENERATOR) else {
+        return;
     };
-    let pairs: Vec<(String, String, u64)> = serde_json::from_slice(&output.stdout).unwrap();
+    let pairs: Vec<(String, String, u64)> = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(pairs.len(), 1500);
     let ascii = pairs
         .iter()

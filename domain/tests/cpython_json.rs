@@ -4,7 +4,7 @@
 //! indent=2)` and `str(v)`) or the same error message. Skipped, saying so, when `python3` is
 //! absent. Texts whose value holds a lone surrogate are left out (a known gap; see the decoder).
 
-use std::process::Command;
+mod support;
 
 use domain::python::json::stream::{Opened, loads_streamed, open};
 use domain::python::json::{dumps, dumps_indented, loads};
@@ -99,18 +99,10 @@ struct Expected {
 
 #[test]
 fn loads_and_dumps_match_cpython_on_generated_texts() {
-    let output = match Command::new("python3").arg("-c").arg(GENERATOR).output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => panic!(
-            "python3 failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ),
-        Err(error) => {
-            eprintln!("skipped: python3 is not available ({error})");
-            return;
-        }
+    let Some(stdout) = support::python_output(GENERATOR) else {
+        return;
     };
-    let cases: Vec<Expected> = serde_json::from_slice(&output.stdout).unwrap();
+    let cases: Vec<Expected> = serde_json::from_slice(&stdout).unwrap();
     assert!(cases.len() > 4000, "{} texts", cases.len());
     let errors = cases.iter().filter(|c| c.error.is_some()).count();
     assert!(

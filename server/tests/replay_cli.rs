@@ -36,12 +36,7 @@ fn replay(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn run_dir(dir: &Path) -> PathBuf {
-    let mut entries: Vec<_> = std::fs::read_dir(dir.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    entries.pop().expect("a run directory")
+    support::newest_entry(&dir.join("out"))
 }
 
 fn read_json(path: &Path) -> Value {

@@ -3,6 +3,8 @@
 //! involved (json.dumps, float(), json's errors) the files are checked against CPython itself
 //! at test time. Real binary, real python3 runners, real files.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,15 +27,7 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The one run directory under `out`.
-fn run_dir(out: &Path) -> PathBuf {
-    let mut entries: Vec<_> = std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    entries.pop().expect("a run directory")
-}
+use support::newest_entry as run_dir;
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -236,6 +230,9 @@ fn min_pass_rate_and_max_cases_are_read_with_pythons_float_and_int() {
     let text = String::from_utf8(nan.stdout).unwrap();
     assert!(text.contains("\"min_pass_rate_required\": NaN,"), "{text}");
     assert_eq!(exit("half").0, Some(2));
+    // argparse takes an unambiguous prefix of a long flag; so does Greenlight.
+    let abbreviated = repo.run(&["--min-pass", "0.76"]);
+    assert_eq!(abbreviated.status.code(), Some(1), "{}", stderr(&abbreviated));
 
     for (max, total) in [("0", 4), ("-3", 4), (" 2 ", 2), ("99", 4)] {
         let out = repo.run(&["--min-pass-rate", "0", "--max-cases", max]);

@@ -327,3 +327,13 @@ pub async fn reference_service(dashboard_token: Option<&'static str>) -> String 
     });
     base
 }
+
+/// The last entry of `dir` by name: the newest replay run directory (timestamps sort).
+pub fn newest_entry(dir: &std::path::Path) -> PathBuf {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    entries.pop().expect("a run directory")
+}

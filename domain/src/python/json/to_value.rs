@@ -185,49 +185,28 @@ impl SeqBuilder {
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValueError> {
-        self.push(value)
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
+/// Serde's four sequence traits, each pushing its elements the same way.
+macro_rules! sequence_impls {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqBuilder {
+            type Ok = PyValue;
+            type Error = ToValueError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValueError> {
+                self.push(value)
+            }
+            fn end(self) -> R {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValueError> {
-        self.push(value)
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValueError> {
-        self.push(value)
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValueError> {
-        self.push(value)
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
-}
+sequence_impls!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 struct MapBuilder {
     pairs: Vec<(String, PyValue)>,
@@ -278,39 +257,29 @@ impl ser::SerializeMap for MapBuilder {
     }
 }
 
-impl ser::SerializeStruct for MapBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), ToValueError> {
-        let value = to_py_value(value)?;
-        self.insert(key.to_string(), value);
-        Ok(())
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
+/// Serde's two struct traits, each inserting its fields the same way.
+macro_rules! struct_impls {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for MapBuilder {
+            type Ok = PyValue;
+            type Error = ToValueError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), ToValueError> {
+                let value = to_py_value(value)?;
+                self.insert(key.to_string(), value);
+                Ok(())
+            }
+            fn end(self) -> R {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for MapBuilder {
-    type Ok = PyValue;
-    type Error = ToValueError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), ToValueError> {
-        let value = to_py_value(value)?;
-        self.insert(key.to_string(), value);
-        Ok(())
-    }
-    fn end(self) -> R {
-        self.finish()
-    }
-}
+struct_impls!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
