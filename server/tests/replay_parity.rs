@@ -232,7 +232,12 @@ fn min_pass_rate_and_max_cases_are_read_with_pythons_float_and_int() {
     assert_eq!(exit("half").0, Some(2));
     // argparse takes an unambiguous prefix of a long flag; so does Greenlight.
     let abbreviated = repo.run(&["--min-pass", "0.76"]);
-    assert_eq!(abbreviated.status.code(), Some(1), "{}", stderr(&abbreviated));
+    assert_eq!(
+        abbreviated.status.code(),
+        Some(1),
+        "{}",
+        stderr(&abbreviated)
+    );
 
     for (max, total) in [("0", 4), ("-3", 4), (" 2 ", 2), ("99", 4)] {
         let out = repo.run(&["--min-pass-rate", "0", "--max-cases", max]);
