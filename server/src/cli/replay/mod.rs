@@ -5,159 +5,32 @@
 //! (as the reference refuses a bad set before its first case), once to run them. Finished
 //! cases are written out as they come, so memory stays bounded whatever the set's size.
 
+mod args;
 mod baseline_out;
+mod golden;
 mod progress;
 mod pyargs;
+mod runner;
 mod writer;
 
-use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clap::Args;
-use domain::golden_set::{Fingerprinted, read_cases};
-use domain::{Case, DuplicateId};
-use engine::replay::output::{RunDir, SummaryFile, case_file_name};
-use engine::replay::{BaselineFile, Baselines, ReplaySpec, Runner, run_replay};
+use engine::replay::output::{RunDir, SummaryFile};
+use engine::replay::{BaselineFile, Baselines, ReplaySpec, run_replay};
 
 use super::EXIT_USAGE;
+pub use args::ReplayArgs;
+use golden::{check_golden_set, stream_cases};
+use runner::build_runner;
 use writer::{CaseFiles, Collected, Collector};
 
 const EXIT_BLOCKED: u8 = 1;
 /// Exit code after Ctrl-C, as shells report a SIGINT'd program.
 const EXIT_CANCELLED: u8 = 130;
-
-const DEFAULT_GOLDEN_SET: &str = "tests/golden/caio_alpha_golden_set_v1.json";
-const DEFAULT_RUNNER_SCRIPT: &str = "scripts/swarm_replay_runner.py";
-
-#[derive(Debug, Args)]
-#[command(infer_long_args = true)]
-pub struct ReplayArgs {
-    /// The golden set: a JSON array of cases (id, input_query, expected_tools,
-    /// positive_constraints, negative_constraints).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_GOLDEN_SET)]
-    pub golden_set: PathBuf,
-
-    /// Runner command, split like a shell command line (no shell is run). It gets one case as
-    /// JSON on stdin and prints the run JSON on stdout. Default, as the reference's: the
-    /// `python3` found on PATH running scripts/swarm_replay_runner.py (used when neither
-    /// --runner-url nor --recorded-runs is given).
-    #[arg(long, value_name = "CMD", conflicts_with_all = ["runner_url", "recorded_runs"])]
-    pub runner_cmd: Option<String>,
-
-    /// Runner URL: each case is POSTed to it as JSON and the answer is the run JSON.
-    #[arg(long, value_name = "URL", conflicts_with = "recorded_runs")]
-    pub runner_url: Option<String>,
-
-    /// Recorded runs: a JSON object mapping case id to run object. Re-judges without running.
-    #[arg(long, value_name = "FILE")]
-    pub recorded_runs: Option<PathBuf>,
-
-    /// Header for --runner-url, as NAME=ENV_VAR: the value is read from that environment
-    /// variable so secrets stay off the command line. Repeatable.
-    #[arg(long, value_name = "NAME=ENV_VAR", requires = "runner_url")]
-    pub runner_header: Vec<String>,
-
-    /// Prior outputs for the reliability criterion: a JSON object mapping case id to the
-    /// baseline output (any other value is used as Python's str() of it). A missing file
-    /// means no baselines; one that is not a JSON object is ignored with a warning (refused
-    /// with --strict).
-    #[arg(
-        long,
-        value_name = "F",
-        default_value = "tests/golden/replay_baseline_outputs.json"
-    )]
-    pub baseline_file: PathBuf,
-
-    /// After the run, write the baseline file: its outputs, updated with this run's.
-    #[arg(long)]
-    pub update_baseline: bool,
-
-    /// Block the release below this pass rate. Read as Python's float(): a negative value
-    /// never blocks, one above 1 always does.
-    #[arg(
-        long,
-        default_value = "0.95",
-        value_parser = pyargs::py_float,
-        allow_negative_numbers = true
-    )]
-    pub min_pass_rate: f64,
-
-    /// Also block when any case fails a critical criterion: tool selection ≤ 2,
-    /// groundedness ≤ 2, or a violated negative constraint.
-    #[arg(long)]
-    pub fail_on_critical: bool,
-
-    /// Run only the first N cases of the golden set; 0 or less means all of them.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value = "0",
-        value_parser = pyargs::py_int,
-        allow_negative_numbers = true
-    )]
-    pub max_cases: i64,
-
-    /// Refuse what the reference silently accepts: repeated case ids (the later case file
-    /// replaces the earlier) and a baseline file that exists but cannot be used.
-    #[arg(long)]
-    pub strict: bool,
-
-    /// Cases run at the same time (default: twice the number of cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: Option<u32>,
-
-    /// Seconds one case may take before its runner is stopped and the case counts as a
-    /// runner error.
-    #[arg(long, value_name = "SECS", default_value_t = 120.0, value_parser = parse_secs)]
-    pub timeout: f64,
-
-    /// Where the run directory (<UTC timestamp>/summary.json, cases/<id>.json) is written.
-    #[arg(long, value_name = "DIR", default_value = ".hive-mind/replay_harness")]
-    pub output_dir: PathBuf,
-
-    /// Also write a JUnit XML report (one testcase per case) to this file.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-
-    /// Also write a Markdown summary (for a CI job page) to this file.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-
-    /// Progress on stderr: a bar on a terminal, a line every 10 % or 10 s otherwise.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub progress: progress::Mode,
-
-    /// Also store the run in the console's database in DIR (GREENLIGHT_DATA_DIR), so it shows
-    /// on the Replays page and can be diffed.
-    #[arg(long, value_name = "DIR", env = "GREENLIGHT_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-
-    /// CA certificates (PEM) an https --runner-url may be signed by, beside the public web
-    /// roots: a team's internal CA.
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "GREENLIGHT_CA_FILE",
-        requires = "runner_url"
-    )]
-    pub ca_file: Option<PathBuf>,
-}
-
-fn parse_secs(raw: &str) -> Result<f64, String> {
-    let secs: f64 = raw
-        .parse()
-        .map_err(|_| format!("`{raw}` is not a number of seconds"))?;
-    if secs > 0.0 && secs <= 86_400.0 {
-        Ok(secs)
-    } else {
-        Err(format!("{secs} is not between 0 and 86400 seconds"))
-    }
-}
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("greenlight replay: {message}");
@@ -166,89 +39,6 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 
 fn warn(message: impl std::fmt::Display) {
     eprintln!("greenlight replay: warning: {message}");
-}
-
-/// What the first pass over the golden set found.
-struct Checked {
-    total: usize,
-    version: String,
-    duplicates: Vec<DuplicateId>,
-}
-
-/// Reads every case once: each must parse and name a file; counts them (up to `limit`).
-fn check_golden_set(path: &Path, limit: Option<usize>) -> Result<Checked, String> {
-    let cannot_read =
-        |e: std::io::Error| format!("cannot read the golden set {}: {e}", path.display());
-    let mut file = BufReader::new(File::open(path).map_err(cannot_read)?);
-    let mut reader = Fingerprinted::new(&mut file);
-    let mut seen: HashMap<Box<str>, usize> = HashMap::new();
-    let mut duplicates = Vec::new();
-    let mut total = 0;
-    // As the reference, which parses the whole file before it looks at a case: a JSON error
-    // anywhere wins over a case that is wrong.
-    let mut first_problem = None;
-    for (index, case) in read_cases(&mut reader)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .enumerate()
-    {
-        let case = match case {
-            Ok(case) => case,
-            Err(e @ domain::GoldenSetError::Json(_)) => {
-                return Err(format!("{}: {e}", path.display()));
-            }
-            Err(e) => {
-                first_problem.get_or_insert_with(|| format!("{}: {e}", path.display()));
-                continue;
-            }
-        };
-        if first_problem.is_some() || limit.is_some_and(|limit| total >= limit) {
-            continue; // still read, as the reference parses the whole file
-        }
-        if let Err(e) = case_file_name(&case.id) {
-            first_problem = Some(format!("{}: case #{index}: {e}", path.display()));
-            continue;
-        }
-        if let Some(first) = seen.insert(case.id.as_str().into(), total) {
-            duplicates.push(DuplicateId {
-                id: case.id.clone(),
-                first,
-                second: total,
-            });
-        }
-        total += 1;
-    }
-    if let Some(problem) = first_problem {
-        return Err(problem);
-    }
-    reader.drain().map_err(cannot_read)?;
-    Ok(Checked {
-        total,
-        version: reader.version(),
-        duplicates,
-    })
-}
-
-/// The cases again, for the run; a read error (the file changed since it was checked) is kept
-/// in `failure` and ends the cases early.
-fn stream_cases(
-    path: &Path,
-    limit: usize,
-    failure: Arc<Mutex<Option<String>>>,
-) -> Result<Box<dyn Iterator<Item = Case> + Send>, String> {
-    let file = File::open(path)
-        .map_err(|e| format!("cannot read the golden set {}: {e}", path.display()))?;
-    let cases = read_cases(BufReader::new(file)).map_err(|e| e.to_string())?;
-    let shown = path.display().to_string();
-    Ok(Box::new(cases.take(limit).map_while(
-        move |case| match case {
-            Ok(case) => Some(case),
-            Err(e) => {
-                *failure.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(format!("{shown} changed during the run: {e}"));
-                None
-            }
-        },
-    )))
 }
 
 pub fn run(args: ReplayArgs) -> ExitCode {
@@ -583,66 +373,4 @@ fn print_file(path: &Path) -> std::io::Result<()> {
     std::io::copy(&mut File::open(path)?, &mut stdout)?;
     stdout.write_all(b"\n")?;
     stdout.flush()
-}
-
-/// The reference's default runner: its own interpreter running the team's runner script. Here
-/// the `python3` on PATH, written as its full path as the reference's `sys.executable` is.
-fn default_runner_command() -> String {
-    let python = std::env::var_os("PATH")
-        .and_then(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join("python3"))
-                .find(|candidate| is_executable(candidate))
-        })
-        .map_or_else(|| "python3".to_string(), |p| p.display().to_string());
-    let quoted = if python.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
-        format!("'{}'", python.replace('\'', r"'\''"))
-    } else {
-        python
-    };
-    format!("{quoted} {DEFAULT_RUNNER_SCRIPT}")
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
-}
-
-fn build_runner(args: &ReplayArgs, cwd: &Path) -> Result<Runner, String> {
-    if let Some(url) = &args.runner_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "--runner-url `{}` must start with http:// or https://",
-                domain::secret::mask_url_credentials(url)
-            ));
-        }
-        let mut headers = Vec::new();
-        for spec in &args.runner_header {
-            let Some((name, var)) = spec.split_once('=') else {
-                return Err(format!("--runner-header `{spec}` must be NAME=ENV_VAR"));
-            };
-            let value = std::env::var(var).map_err(|_| {
-                format!("--runner-header {name}: environment variable {var} is not set")
-            })?;
-            headers.push((name.to_string(), value));
-        }
-        let roots =
-            super::trusted_roots(args.ca_file.as_deref()).map_err(|e| format!("--ca-file: {e}"))?;
-        return Runner::http(url, headers, &roots).map_err(|e| e.to_string());
-    }
-    if let Some(path) = &args.recorded_runs {
-        return Runner::recorded(path).map_err(|e| e.to_string());
-    }
-    let line = args
-        .runner_cmd
-        .clone()
-        .unwrap_or_else(default_runner_command);
-    Runner::from_command_line(&line, cwd).map_err(|e| e.to_string())
 }
