@@ -227,10 +227,8 @@ mod ssr {
         ReplayCaseInfo {
             ordinal: c.ordinal,
             case_id: c.case_id.clone(),
-            input_query: c.case["input_query"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            // As the reference names it: str() of whatever the golden set wrote.
+            input_query: domain::python::py_str(&c.case["input_query"]),
             status: c.status.clone(),
             pass: c.pass,
             overall_score: c.overall_score,
