@@ -97,14 +97,6 @@ impl IndexedObject {
         &self.path
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     pub fn contains(&self, key: &str) -> bool {
         self.entries.contains_key(key)
     }
