@@ -10,11 +10,11 @@ const DEFAULT_RUNNER_SCRIPT: &str = "scripts/swarm_replay_runner.py";
 
 /// The reference's default runner: its own interpreter running the team's runner script. Here
 /// the `python3` on PATH, written as its full path as the reference's `sys.executable` is.
-fn default_runner_command() -> String {
+fn default_runner_command(cwd: &Path) -> String {
     let python = std::env::var_os("PATH")
         .and_then(|path| {
             std::env::split_paths(&path)
-                .map(|dir| dir.join("python3"))
+                .map(|dir| cwd.join(dir).join("python3"))
                 .find(|candidate| is_executable(candidate))
         })
         .map_or_else(|| "python3".to_string(), |p| p.display().to_string());
@@ -66,6 +66,6 @@ pub fn build_runner(args: &ReplayArgs, cwd: &Path) -> Result<Runner, String> {
     let line = args
         .runner_cmd
         .clone()
-        .unwrap_or_else(default_runner_command);
+        .unwrap_or_else(|| default_runner_command(cwd));
     Runner::from_command_line(&line, cwd).map_err(|e| e.to_string())
 }
