@@ -86,6 +86,27 @@ pub struct DuplicateId {
     pub second: usize,
 }
 
+/// Finds the repeated ids among cases given one at a time.
+#[derive(Debug, Default)]
+pub struct DuplicateFinder {
+    seen: HashMap<Box<str>, usize>,
+    /// Each case whose id an earlier case already had, with the nearest earlier one.
+    pub found: Vec<DuplicateId>,
+}
+
+impl DuplicateFinder {
+    /// Case `index` has this id.
+    pub fn note(&mut self, index: usize, id: &str) {
+        if let Some(first) = self.seen.insert(id.into(), index) {
+            self.found.push(DuplicateId {
+                id: id.to_string(),
+                first,
+                second: index,
+            });
+        }
+    }
+}
+
 impl std::fmt::Display for DuplicateId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -128,22 +149,15 @@ impl GoldenSet {
             });
         };
         let mut cases = Vec::with_capacity(items.len());
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut duplicates = Vec::new();
+        let mut duplicates = DuplicateFinder::default();
         for (index, item) in items.into_iter().enumerate() {
             let case = parse_case(index, item)?;
-            if let Some(first) = seen.insert(case.id.clone(), index) {
-                duplicates.push(DuplicateId {
-                    id: case.id.clone(),
-                    first,
-                    second: index,
-                });
-            }
+            duplicates.note(index, &case.id);
             cases.push(case);
         }
         Ok(Self {
             cases,
-            duplicates,
+            duplicates: duplicates.found,
             version: fnv1a_64_hex(json_text.as_bytes()),
         })
     }

@@ -54,35 +54,6 @@ impl PyValue {
             PyValue::Dict(_) => "an object",
         }
     }
-
-    /// The value as a `serde_json::Value` (object keys then sort; see the module docs;
-    /// integers beyond 64 bits and non-finite floats become their nearest JSON: a float, null).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match self {
-            PyValue::None => Value::Null,
-            PyValue::Bool(b) => Value::Bool(*b),
-            PyValue::Int(i) => {
-                if let Ok(n) = i64::try_from(*i) {
-                    Value::from(n)
-                } else if let Ok(n) = u64::try_from(*i) {
-                    Value::from(n)
-                } else {
-                    Value::from(*i as f64)
-                }
-            }
-            PyValue::BigInt(digits) => Value::from(digits.parse::<f64>().unwrap_or(f64::NAN)),
-            PyValue::Float(x) => Value::from(*x),
-            PyValue::Str(s) => Value::String(s.clone()),
-            PyValue::List(items) => Value::Array(items.iter().map(PyValue::to_json).collect()),
-            PyValue::Dict(pairs) => Value::Object(
-                pairs
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 impl From<&serde_json::Value> for PyValue {
@@ -111,8 +82,8 @@ impl From<&serde_json::Value> for PyValue {
     }
 }
 
-/// As JSON through serde (stored records, API answers): see [`PyValue::to_json`] for the
-/// values JSON proper cannot hold.
+/// As JSON through serde (stored records, API answers). What JSON proper cannot hold becomes
+/// its nearest JSON: an integer beyond 64 bits a float, a non-finite float null.
 impl Serialize for PyValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -233,7 +204,7 @@ mod tests {
     fn conversion_from_serde_json_sorts_keys() {
         let v = serde_json::json!({"b": 1, "a": "x"});
         assert_eq!(PyValue::from(&v).py_str(), "{'a': 'x', 'b': 1}");
-        assert_eq!(PyValue::from(&v).to_json(), v);
+        assert_eq!(serde_json::to_value(PyValue::from(&v)).unwrap(), v);
     }
 
     #[test]

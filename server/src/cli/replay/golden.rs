@@ -1,13 +1,12 @@
 //! The golden set's two passes: every case checked and counted before anything runs (as the
 //! reference parses the whole file first), then the cases again, one at a time, for the run.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use domain::golden_set::{Fingerprinted, read_cases};
+use domain::golden_set::{DuplicateFinder, Fingerprinted, read_cases};
 use domain::{Case, DuplicateId};
 use engine::replay::output::case_file_name;
 
@@ -24,8 +23,7 @@ pub fn check_golden_set(path: &Path, limit: Option<usize>) -> Result<Checked, St
         |e: std::io::Error| format!("cannot read the golden set {}: {e}", path.display());
     let mut file = BufReader::new(File::open(path).map_err(cannot_read)?);
     let mut reader = Fingerprinted::new(&mut file);
-    let mut seen: HashMap<Box<str>, usize> = HashMap::new();
-    let mut duplicates = Vec::new();
+    let mut duplicates = DuplicateFinder::default();
     let mut total = 0;
     // As the reference, which parses the whole file before it looks at a case: a JSON error
     // anywhere wins over a case that is wrong.
@@ -51,13 +49,7 @@ pub fn check_golden_set(path: &Path, limit: Option<usize>) -> Result<Checked, St
             first_problem = Some(format!("{}: case #{index}: {e}", path.display()));
             continue;
         }
-        if let Some(first) = seen.insert(case.id.as_str().into(), total) {
-            duplicates.push(DuplicateId {
-                id: case.id.clone(),
-                first,
-                second: total,
-            });
-        }
+        duplicates.note(total, &case.id);
         total += 1;
     }
     if let Some(problem) = first_problem {
@@ -67,7 +59,7 @@ pub fn check_golden_set(path: &Path, limit: Option<usize>) -> Result<Checked, St
     Ok(Checked {
         total,
         version: reader.version(),
-        duplicates,
+        duplicates: duplicates.found,
     })
 }
 

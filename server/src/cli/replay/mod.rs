@@ -259,12 +259,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         collected,
         mut files,
         outcome,
-        baselines,
-        stored_run,
-        suite_name,
-        golden_set_path,
-        runner_cmd,
-        timestamp,
+        ..
     } = done;
     let summary = domain::summarize_rows(collected.rows, args.min_pass_rate);
     let mut blocked_reasons = Vec::new();
@@ -285,9 +280,9 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         blocked_reasons.push("The run was cancelled before every case finished.".into());
     }
     let header = SummaryFile {
-        timestamp_utc: &timestamp,
-        golden_set_path: &golden_set_path,
-        runner_cmd: &runner_cmd,
+        timestamp_utc: &done.timestamp,
+        golden_set_path: &done.golden_set_path,
+        runner_cmd: &done.runner_cmd,
         summary: &summary,
     };
     let mut write_failures = files.failures();
@@ -298,7 +293,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
             return ExitCode::FAILURE;
         }
     };
-    if let Some((store, run_id)) = &stored_run {
+    if let Some((store, run_id)) = &done.stored_run {
         let status = if outcome.cancelled {
             engine::store::RunStatus::Cancelled
         } else {
@@ -315,7 +310,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     }
     if let Some(path) = &args.junit {
         let xml = engine::replay::output::junit_xml(
-            &suite_name,
+            &done.suite_name,
             &summary,
             &collected.testcases,
             outcome.duration.as_secs_f64(),
@@ -326,7 +321,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     }
     if let Some(path) = &args.markdown {
         let md = engine::replay::output::markdown(
-            &suite_name,
+            &done.suite_name,
             &summary,
             &collected.failed_rows,
             &blocked_reasons,
@@ -337,7 +332,7 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
     }
     if args.update_baseline
         && let Some(outputs) = files.take_outputs()
-        && let Err(e) = baseline_out::write(&args.baseline_file, baselines.file(), &outputs)
+        && let Err(e) = baseline_out::write(&args.baseline_file, done.baselines.file(), &outputs)
     {
         write_failures.push(e);
     }
