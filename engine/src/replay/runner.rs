@@ -116,6 +116,11 @@ impl Runner {
         }
     }
 
+    /// Whether a case's answer comes without waiting for anything outside (recorded runs).
+    pub fn is_immediate(&self) -> bool {
+        matches!(self, Runner::Recorded { .. })
+    }
+
     /// Runs one case. `Err` is the case's `runner_error`, worded for people.
     pub async fn run(&self, case: &Case, timeout: Duration) -> Result<RunOutput, String> {
         match self {
