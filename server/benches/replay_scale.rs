@@ -52,7 +52,7 @@ fn main() {
         .arg(fixtures.join("golden_set_v1.json"))
         .arg(fixtures.join("recorded_runs.json"))
         .arg(cases.to_string())
-        .arg("3")
+        .arg("5")
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -63,7 +63,7 @@ fn main() {
     );
     match reference.and_then(|r| r["cases_per_second"].as_f64()) {
         Some(theirs) => println!(
-            "  reference judge in-process, no I/O (same cases, same run, median of 3): {theirs:.0} cases/s; ratio {:.1}x",
+            "  reference judge in-process, no I/O (same cases, same run, median of 5): {theirs:.0} cases/s; ratio {:.1}x",
             ours / theirs
         ),
         None => println!("  reference: python3 could not run scripts/bench/reference_judge.py"),
