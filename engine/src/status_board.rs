@@ -3,6 +3,7 @@
 //! same after a day or a month of history, for one viewer or fifty.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,8 @@ pub struct StatusBoard {
     /// One computation at a time: fifty viewers finding a stale card compute it once.
     computing: tokio::sync::Mutex<()>,
     console: RwLock<Option<(Instant, RuntimeReport)>>,
+    /// Moves on whenever anything the Status page shows was computed again.
+    generation: AtomicU64,
 }
 
 impl StatusBoard {
@@ -62,6 +65,12 @@ impl StatusBoard {
     pub async fn refresh(&self, store: &Store, env: &EnvironmentConfig) -> Result<Arc<Card>> {
         let _computing = self.computing.lock().await;
         self.compute(store, env).await
+    }
+
+    /// Changes whenever a card or the console's health is computed again: an answer built
+    /// from the board under one generation is current until it changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     fn fresh(&self, env: &EnvironmentConfig) -> Option<Arc<Card>> {
@@ -92,6 +101,7 @@ impl StatusBoard {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(name.to_string(), (Instant::now(), Arc::clone(&card)));
+        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(card)
     }
 
@@ -106,6 +116,7 @@ impl StatusBoard {
         let report = crate::health::runtime_report(state).await;
         *self.console.write().unwrap_or_else(|p| p.into_inner()) =
             Some((Instant::now(), report.clone()));
+        self.generation.fetch_add(1, Ordering::AcqRel);
         report
     }
 }

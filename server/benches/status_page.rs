@@ -7,7 +7,9 @@
 //! console keeps them). While it probes those environments for real (a loopback service), the
 //! benchmark measures one request's size and time for `GET /` and the overview, then 50
 //! concurrent viewers for 20 s, each on its own keep-alive connection alternating `GET /` and
-//! the overview (p50/p95/p99, requests/s, errors), the server's CPU per request and its peak
+//! the overview (p50/p95/p99, requests/s, errors), first all signed with one viewer token (a
+//! wall display, a shared leadership link), then each with a token of its own (fifty people,
+//! each with their own rendered page), the server's CPU per request and its peak
 //! memory. The reference, measured in the same run against the same server: the same viewers
 //! on `/api/health/live`, the cheapest route through the same guard.
 //!
@@ -202,15 +204,16 @@ impl Load {
     }
 }
 
-/// `viewers` concurrent viewers for `secs`, each cycling through `mix` on its own connection.
-async fn load(base: &str, token: &str, encoding: &str, mix: &'static [Request]) -> Load {
+/// `viewers` concurrent viewers for `secs`, each cycling through `mix` on its own connection;
+/// viewer `v` signs with `tokens[v % tokens.len()]`.
+async fn load(base: &str, tokens: &[String], encoding: &str, mix: &'static [Request]) -> Load {
     let viewers = env_number("GREENLIGHT_BENCH_VIEWERS", 50) as usize;
     let secs = env_number("GREENLIGHT_BENCH_SECS", 20) as f64;
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
     let tasks: Vec<_> = (0..viewers)
         .map(|v| {
-            let client = viewer_client(token, encoding);
+            let client = viewer_client(&tokens[v % tokens.len()], encoding);
             let base = base.to_string();
             tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0usize);
@@ -286,6 +289,15 @@ async fn scenario(days: f64, target: &str, encoding: &str) {
         .await
         .unwrap()
         .1;
+    // Fifty people, each signed in with their own token: each gets their own rendered page.
+    let mut people = Vec::new();
+    for k in 0..env_number("GREENLIGHT_BENCH_VIEWERS", 50) {
+        let (_, token) = store
+            .create_token(&format!("bench person {k}"), domain::auth::Role::Viewer)
+            .await
+            .unwrap();
+        people.push(token);
+    }
     let db_mib = std::fs::metadata(store.path()).map_or(0.0, |m| m.len() as f64 / 1048576.0);
     drop(store);
     println!(
@@ -317,15 +329,19 @@ async fn scenario(days: f64, target: &str, encoding: &str) {
         );
     }
     let cpu_before = server.cpu_secs();
+    let shared = std::slice::from_ref(&token);
     let status = load(
         &server.base,
-        &token,
+        shared,
         encoding,
         &[Request::Page, Request::Overview],
     )
     .await;
     let cpu_after = server.cpu_secs();
-    println!("  viewers on GET / and the overview: {}", status.line());
+    println!(
+        "  viewers on GET / and the overview, one viewer token: {}",
+        status.line()
+    );
     if let (Some(a), Some(b)) = (cpu_before, cpu_after) {
         println!(
             "  server CPU: {:.2} ms per request ({:.0} % of one core)",
@@ -333,7 +349,18 @@ async fn scenario(days: f64, target: &str, encoding: &str) {
             (b - a) / status.secs * 100.0
         );
     }
-    let reference = load(&server.base, &token, encoding, &[Request::Live]).await;
+    let distinct = load(
+        &server.base,
+        &people,
+        encoding,
+        &[Request::Page, Request::Overview],
+    )
+    .await;
+    println!(
+        "  the same, each viewer with a token of their own: {}",
+        distinct.line()
+    );
+    let reference = load(&server.base, shared, encoding, &[Request::Live]).await;
     println!(
         "  reference, the same viewers on /api/health/live: {}",
         reference.line()

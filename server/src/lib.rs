@@ -2,6 +2,7 @@
 //! on port 0 with a temporary data directory.
 
 pub mod access;
+pub mod answer_cache;
 pub mod cli;
 pub mod events;
 pub mod health_routes;

@@ -18,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::access::{self, Access};
+use crate::answer_cache::{self, AnswerCache};
 use crate::{events, health_routes, site};
 
 /// No request to the console carries more than this; larger bodies get 413.
@@ -167,8 +168,12 @@ fn router(
         .with_state(options)
         .nest_service("/pkg", site::pkg_service(site_root))
         .merge(events::router(state.clone()))
-        .merge(health_routes::router(state))
+        .merge(health_routes::router(state.clone()))
         .merge(access::routes(access.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            AnswerCache::new(&state),
+            answer_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(site::no_shared_caching))
         .layer(axum::middleware::from_fn_with_state(access, access::guard))
         // Pages and answers gzip-compressed on the way out (level 4). Not brotli: its

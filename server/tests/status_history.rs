@@ -177,3 +177,132 @@ async fn the_status_page_after_thirty_days_is_as_small_as_after_one_and_shows_th
     );
     app.stop().await.unwrap();
 }
+
+/// The Status page and the overview are rendered once and served again while the board is
+/// unchanged (see `server::answer_cache`). Every response still carries its own nonce on
+/// every inline script, the gzip and the plain answer say the same, and a round stored a
+/// moment after an answer was kept shows at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round() {
+    use std::io::Read as _;
+
+    let base = support::reference_service(None).await;
+    let app = TestApp::spawn(&format!(
+        "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
+    ))
+    .await;
+    let store = app.state.store.clone();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let template = loop {
+        if let Some(report) = store.latest_report("solo").await.unwrap() {
+            break report;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no probe round stored"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let viewer = app.token(domain::auth::Role::Viewer).await;
+    let client = app.client_with(&viewer);
+
+    // Returns the nonce, the body (decompressed) and whether it came gzipped.
+    let page = |encoding: &'static str| {
+        let request = client
+            .get(app.url("/"))
+            .header(reqwest::header::ACCEPT_ENCODING, encoding);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let csp = response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let gzipped = response
+                .headers()
+                .get("content-encoding")
+                .is_some_and(|v| v == "gzip");
+            let bytes = response.bytes().await.unwrap();
+            let mut html = String::new();
+            if gzipped {
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_string(&mut html)
+                    .expect("a valid gzip body");
+            } else {
+                html = String::from_utf8(bytes.to_vec()).unwrap();
+            }
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a nonce in the CSP")
+                .to_string();
+            (nonce, html, gzipped)
+        }
+    };
+    let same = |nonce: &str, html: &str| html.replace(nonce, "NONCE");
+    // The first request computes the card and the console's health, which changes the board;
+    // after that, three requests in a row normally meet the same kept answer. (The streak's
+    // seconds in the hydration data show when an answer was rendered.) A board change between
+    // them is possible, so up to five tries.
+    page("gzip").await;
+    let mut tries = 0;
+    let (first_nonce, first) = loop {
+        let (first_nonce, first, first_gzipped) = page("br, gzip").await;
+        let (second_nonce, second, second_gzipped) = page("gzip").await;
+        let (plain_nonce, plain, plain_gzipped) = page("identity").await;
+        assert!(first_gzipped && second_gzipped && !plain_gzipped);
+        assert_ne!(first_nonce, second_nonce);
+        assert_ne!(second_nonce, plain_nonce);
+        for (nonce, html) in [
+            (&first_nonce, &first),
+            (&second_nonce, &second),
+            (&plain_nonce, &plain),
+        ] {
+            let scripts = html.matches("<script").count();
+            assert!(scripts > 0);
+            assert_eq!(
+                html.matches(&format!("nonce=\"{nonce}\"")).count(),
+                scripts,
+                "every inline script carries this response's nonce"
+            );
+        }
+        let kept = same(&first_nonce, &first);
+        if kept == same(&second_nonce, &second) && kept == same(&plain_nonce, &plain) {
+            break (first_nonce, first);
+        }
+        tries += 1;
+        assert!(
+            tries < 5,
+            "three requests in a row never got the same kept answer"
+        );
+    };
+    assert!(first.contains("solo"));
+
+    let latest_round = || async {
+        let overview: Value = client
+            .post(app.url("/api/status/overview"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        overview[0]["latest_round"][0].clone()
+    };
+    assert_eq!(latest_round().await, "ready");
+    assert_eq!(latest_round().await, "ready");
+    // A round stored now, as the scheduler stores one: the next answer shows it.
+    let mut failing = template;
+    failing.readiness = domain::probe::Readiness::NotReady;
+    store
+        .insert_sample(engine::store::auth::now_unix(), &failing)
+        .await
+        .unwrap();
+    let env = &app.state.config.environments[0];
+    app.state.board.refresh(&store, env).await.unwrap();
+    assert_eq!(latest_round().await, "not_ready");
+    let (after_nonce, after, _) = page("gzip").await;
+    assert_ne!(same(&first_nonce, &first), same(&after_nonce, &after));
+    app.stop().await.unwrap();
+}
