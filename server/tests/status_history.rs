@@ -214,10 +214,7 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
         async move {
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), 200);
-            let csp = response.headers()["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .to_string();
+            let nonce = support::csp_nonce(response.headers());
             let gzipped = response
                 .headers()
                 .get("content-encoding")
@@ -231,12 +228,6 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
             } else {
                 html = String::from_utf8(bytes.to_vec()).unwrap();
             }
-            let nonce = csp
-                .split("'nonce-")
-                .nth(1)
-                .and_then(|rest| rest.split('\'').next())
-                .expect("a nonce in the CSP")
-                .to_string();
             (nonce, html, gzipped)
         }
     };

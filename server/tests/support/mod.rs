@@ -337,3 +337,16 @@ pub fn newest_entry(dir: &std::path::Path) -> PathBuf {
     entries.sort();
     entries.pop().expect("a run directory")
 }
+
+/// The nonce of a response's Content-Security-Policy (`script-src ... 'nonce-X'`).
+#[allow(dead_code)] // not every test binary uses it
+pub fn csp_nonce(headers: &reqwest::header::HeaderMap) -> String {
+    headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string()
+}
