@@ -69,9 +69,8 @@ enum Route {
 
 impl AnswerCache {
     pub fn new(state: &engine::AppState) -> Self {
-        let placeholder = engine::store::auth::random_bytes::<16>()
-            .map(|bytes| bytes.iter().map(|b| format!("{b:02x}")).collect())
-            .unwrap_or_else(|_| "greenlight-nonce-placeholder-000".into());
+        let placeholder =
+            CspNonce::fresh().unwrap_or_else(|| "greenlight-nonce-placeholder-000".into());
         Self {
             inner: Arc::new(Inner {
                 board: Arc::clone(&state.board),
@@ -212,20 +211,22 @@ impl Answer {
         let keep = parts.status == StatusCode::OK
             && !parts.headers.contains_key(header::SET_COOKIE)
             && bytes.len() <= MAX_KEPT;
-        let pieces = split(&bytes, placeholder);
-        let deflated = pieces.iter().map(|piece| deflate(piece)).collect();
         let mut headers = parts.headers;
         headers.remove(header::CONTENT_LENGTH);
-        Ok((
-            Self {
-                made: Instant::now(),
-                status: parts.status,
-                headers,
-                pieces,
-                deflated,
-            },
-            keep,
-        ))
+        Ok((Self::new(parts.status, headers, &bytes, placeholder), keep))
+    }
+
+    /// `body` kept in pieces around each `placeholder`, each piece deflated.
+    fn new(status: StatusCode, headers: HeaderMap, body: &Bytes, placeholder: &str) -> Self {
+        let pieces = split(body, placeholder);
+        let deflated = pieces.iter().map(|piece| deflate(piece)).collect();
+        Self {
+            made: Instant::now(),
+            status,
+            headers,
+            pieces,
+            deflated,
+        }
     }
 
     fn response(&self, nonce: &str, gzip: bool) -> Response {
@@ -316,15 +317,8 @@ mod tests {
     use super::*;
 
     fn answer(text: &str, placeholder: &str) -> Answer {
-        let bytes = Bytes::from(text.to_string());
-        let pieces = split(&bytes, placeholder);
-        Answer {
-            made: Instant::now(),
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            deflated: pieces.iter().map(|p| deflate(p)).collect(),
-            pieces,
-        }
+        let body = Bytes::from(text.to_string());
+        Answer::new(StatusCode::OK, HeaderMap::new(), &body, placeholder)
     }
 
     fn gunzip(bytes: &[u8]) -> String {

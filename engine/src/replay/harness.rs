@@ -150,13 +150,9 @@ pub async fn run_replay(
         tokio::select! {
             joined = tasks.join_next() => match joined {
                 Some(Ok(records)) => {
-                    for record in records {
-                        finished += 1;
-                        if sink.send(record).await.is_err() {
-                            tracing::warn!("nobody takes replay results any more; stopping");
-                            cancelled = true;
-                            break;
-                        }
+                    if !deliver(&sink, records, &mut finished).await {
+                        tracing::warn!("nobody takes replay results any more; stopping");
+                        cancelled = true;
                     }
                 }
                 Some(Err(e)) => tracing::error!(error = %e, "a replay case task failed"),
@@ -171,15 +167,12 @@ pub async fn run_replay(
         }
         if cancelled {
             // Dropping the tasks drops their child processes, which kills them (and their
-            // groups).
-            // A task that had already finished still counts: its case files are written.
+            // groups). A task that had already finished still counts: its case files are
+            // written.
             tasks.abort_all();
             while let Some(joined) = tasks.join_next().await {
-                for record in joined.into_iter().flatten() {
-                    finished += 1;
-                    if sink.send(record).await.is_err() {
-                        break;
-                    }
+                if let Ok(records) = joined {
+                    deliver(&sink, records, &mut finished).await;
                 }
             }
             break;
@@ -190,6 +183,22 @@ pub async fn run_replay(
         cancelled,
         duration: started.elapsed(),
     }
+}
+
+/// Sends `records` to `sink` in order, counting each as finished; false once nobody takes
+/// them any more.
+async fn deliver(
+    sink: &mpsc::Sender<CaseRecord>,
+    records: Vec<CaseRecord>,
+    finished: &mut usize,
+) -> bool {
+    for record in records {
+        *finished += 1;
+        if sink.send(record).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 async fn run_case(

@@ -37,6 +37,16 @@ const ALWAYS_PUBLIC: [&str; 6] = [
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
+impl CspNonce {
+    /// A new unpredictable nonce (16 random bytes, hex); `None` if the system has no
+    /// randomness to give.
+    pub fn fresh() -> Option<String> {
+        engine::store::auth::random_bytes::<16>()
+            .ok()
+            .map(|b| hex(&b))
+    }
+}
+
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -168,9 +178,7 @@ fn problem(status: StatusCode, message: &str) -> Response {
 /// (401 for the API, a redirect to sign-in for pages), checks same-origin for state-changing
 /// browser requests, and adds the security headers.
 pub async fn guard(State(access): State<Access>, mut request: Request, next: Next) -> Response {
-    let nonce = engine::store::auth::random_bytes::<16>()
-        .map(|b| hex(&b))
-        .unwrap_or_default();
+    let nonce = CspNonce::fresh().unwrap_or_default();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let path = request.uri().path().to_string();
     let public = access.app.config.server.access.is_public(&path)
