@@ -11,6 +11,13 @@
 //! puts its nonce in between. Compressed, the pieces are kept deflated, each ending on a byte
 //! boundary (a sync flush), and the nonce goes between them as a stored block, so serving a
 //! kept answer compresses nothing.
+//!
+//! The caller is put in the same way. The page names its viewer (the header, the hydration
+//! data), so it is rendered for a placeholder caller of the same role and each response puts
+//! its own caller's token id and name in place: fifty viewers with fifty tokens share one
+//! rendering. That holds only for a name every context writes as it is (letters, digits and a
+//! few signs: nothing HTML or JSON escapes); a caller with any other name gets answers
+//! rendered and kept for that caller alone.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -45,8 +52,7 @@ pub struct AnswerCache {
 
 struct Inner {
     board: Arc<engine::status_board::StatusBoard>,
-    /// Rendered in place of the nonce; random, so no page content can contain it.
-    placeholder: String,
+    placeholders: Placeholders,
     entries: Mutex<HashMap<Key, Arc<Answer>>>,
     /// One rendering at a time: fifty viewers finding no answer render it once.
     rendering: tokio::sync::Mutex<()>,
@@ -55,10 +61,63 @@ struct Inner {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     route: Route,
+    role: Role,
+    /// The caller's token id and name, for a caller whose answers cannot be shared.
+    alone: Option<(String, String)>,
+    board: u64,
+}
+
+/// Rendered in place of the per-response values; random, so no page content contains them.
+struct Placeholders {
+    nonce: String,
     token_id: String,
     name: String,
-    role: Role,
-    board: u64,
+}
+
+impl Placeholders {
+    fn fresh() -> Self {
+        let random = |fallback: &str| CspNonce::fresh().unwrap_or_else(|| fallback.into());
+        Self {
+            nonce: random("greenlight-nonce-placeholder-000"),
+            token_id: random("greenlight-token-placeholder-000"),
+            name: random("greenlight-name-placeholder-0000"),
+        }
+    }
+}
+
+/// What goes between two pieces of a kept answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Nonce,
+    TokenId,
+    Name,
+}
+
+/// One response's values for the slots.
+struct Filling<'a> {
+    nonce: &'a str,
+    token_id: &'a str,
+    name: &'a str,
+}
+
+impl Filling<'_> {
+    fn get(&self, slot: Slot) -> &str {
+        match slot {
+            Slot::Nonce => self.nonce,
+            Slot::TokenId => self.token_id,
+            Slot::Name => self.name,
+        }
+    }
+}
+
+/// True when every place the page writes `text` (HTML text and attributes, JSON strings in
+/// the hydration data) writes it unchanged, so a placeholder can stand for it.
+fn written_as_is(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 256
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" -_.,:@()+#".contains(&b))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,12 +128,10 @@ enum Route {
 
 impl AnswerCache {
     pub fn new(state: &engine::AppState) -> Self {
-        let placeholder =
-            CspNonce::fresh().unwrap_or_else(|| "greenlight-nonce-placeholder-000".into());
         Self {
             inner: Arc::new(Inner {
                 board: Arc::clone(&state.board),
-                placeholder,
+                placeholders: Placeholders::fresh(),
                 entries: Mutex::default(),
                 rendering: tokio::sync::Mutex::const_new(()),
             }),
@@ -109,26 +166,39 @@ pub async fn serve(State(cache): State<AnswerCache>, request: Request, next: Nex
         return next.run(request).await;
     };
     let gzip = accepts_gzip(request.headers());
+    let shared = written_as_is(&who.token_id) && written_as_is(&who.name);
     let key = Key {
         route,
-        token_id: who.token_id,
-        name: who.name,
         role: who.role,
+        alone: (!shared).then(|| (who.token_id.clone(), who.name.clone())),
         board: cache.inner.board.generation(),
     };
+    let filling = Filling {
+        nonce: &nonce,
+        token_id: &who.token_id,
+        name: &who.name,
+    };
     if let Some(answer) = cache.kept(&key) {
-        return answer.response(&nonce, gzip);
+        return answer.response(&filling, gzip);
     }
     let _rendering = cache.inner.rendering.lock().await;
     if let Some(answer) = cache.kept(&key) {
-        return answer.response(&nonce, gzip);
+        return answer.response(&filling, gzip);
     }
+    let placeholders = &cache.inner.placeholders;
     let mut request = request;
     request
         .extensions_mut()
-        .insert(CspNonce(cache.inner.placeholder.clone()));
+        .insert(CspNonce(placeholders.nonce.clone()));
+    if shared {
+        request.extensions_mut().insert(Principal {
+            token_id: placeholders.token_id.clone(),
+            name: placeholders.name.clone(),
+            role: who.role,
+        });
+    }
     let rendered = next.run(request).await;
-    let (answer, keep) = match Answer::from_response(rendered, &cache.inner.placeholder).await {
+    let (answer, keep) = match Answer::from_response(rendered, placeholders).await {
         Ok(done) => done,
         Err(response) => return response,
     };
@@ -136,7 +206,7 @@ pub async fn serve(State(cache): State<AnswerCache>, request: Request, next: Nex
     if keep {
         cache.keep(key, Arc::clone(&answer));
     }
-    answer.response(&nonce, gzip)
+    answer.response(&filling, gzip)
 }
 
 /// The kept routes; the overview only without a body (it takes no arguments).
@@ -179,12 +249,14 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// One rendered answer, in pieces around its nonce.
+/// One rendered answer, in pieces around its slots.
 struct Answer {
     made: Instant,
     status: StatusCode,
     headers: HeaderMap,
     pieces: Vec<Bytes>,
+    /// What goes after each piece but the last.
+    slots: Vec<Slot>,
     /// Each piece as raw deflate ending in a sync flush.
     deflated: Vec<Vec<u8>>,
 }
@@ -194,7 +266,7 @@ impl Answer {
     /// (not 200, sets a cookie, too large).
     async fn from_response(
         response: Response,
-        placeholder: &str,
+        placeholders: &Placeholders,
     ) -> Result<(Self, bool), Response> {
         let (parts, body) = response.into_parts();
         if parts.headers.contains_key(header::CONTENT_ENCODING) {
@@ -213,57 +285,63 @@ impl Answer {
             && bytes.len() <= MAX_KEPT;
         let mut headers = parts.headers;
         headers.remove(header::CONTENT_LENGTH);
-        Ok((Self::new(parts.status, headers, &bytes, placeholder), keep))
+        Ok((Self::new(parts.status, headers, &bytes, placeholders), keep))
     }
 
-    /// `body` kept in pieces around each `placeholder`, each piece deflated.
-    fn new(status: StatusCode, headers: HeaderMap, body: &Bytes, placeholder: &str) -> Self {
-        let pieces = split(body, placeholder);
+    /// `body` kept in pieces around each placeholder, each piece deflated.
+    fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &Bytes,
+        placeholders: &Placeholders,
+    ) -> Self {
+        let (pieces, slots) = split(body, placeholders);
         let deflated = pieces.iter().map(|piece| deflate(piece)).collect();
         Self {
             made: Instant::now(),
             status,
             headers,
             pieces,
+            slots,
             deflated,
         }
     }
 
-    fn response(&self, nonce: &str, gzip: bool) -> Response {
+    fn response(&self, filling: &Filling<'_>, gzip: bool) -> Response {
         let mut headers = self.headers.clone();
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
         let body = if gzip {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            self.gzip(nonce)
+            self.gzip(filling)
         } else {
-            self.plain(nonce)
+            self.plain(filling)
         };
         (self.status, headers, Body::from(body)).into_response()
     }
 
-    fn plain(&self, nonce: &str) -> Vec<u8> {
+    fn plain(&self, filling: &Filling<'_>) -> Vec<u8> {
         let size = self.pieces.iter().map(Bytes::len).sum::<usize>()
-            + nonce.len() * self.pieces.len().saturating_sub(1);
+            + self.slots.iter().map(|&s| filling.get(s).len()).sum::<usize>();
         let mut out = Vec::with_capacity(size);
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
-                out.extend_from_slice(nonce.as_bytes());
+                out.extend_from_slice(filling.get(self.slots[i - 1]).as_bytes());
             }
             out.extend_from_slice(piece);
         }
         out
     }
 
-    /// A gzip member (RFC 1952) around the deflated pieces, the nonce between them as stored
-    /// blocks (RFC 1951 §3.2.4), the stream closed by an empty final stored block.
-    fn gzip(&self, nonce: &str) -> Vec<u8> {
-        let plain = self.plain(nonce);
+    /// A gzip member (RFC 1952) around the deflated pieces, the slots' values between them as
+    /// stored blocks (RFC 1951 §3.2.4), the stream closed by an empty final stored block.
+    fn gzip(&self, filling: &Filling<'_>) -> Vec<u8> {
+        let plain = self.plain(filling);
         let size = self.deflated.iter().map(Vec::len).sum::<usize>() + plain.len() / 8 + 64;
         let mut out = Vec::with_capacity(size);
         out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
         for (i, piece) in self.deflated.iter().enumerate() {
             if i > 0 {
-                stored_blocks(&mut out, nonce.as_bytes());
+                stored_blocks(&mut out, filling.get(self.slots[i - 1]).as_bytes());
             }
             out.extend_from_slice(piece);
         }
@@ -274,19 +352,37 @@ impl Answer {
     }
 }
 
-/// The body split at each placeholder (a body that is not text has none).
-fn split(bytes: &Bytes, placeholder: &str) -> Vec<Bytes> {
+/// The body split at each placeholder, with the slot each one stands for (a body that is not
+/// text has none).
+fn split(bytes: &Bytes, placeholders: &Placeholders) -> (Vec<Bytes>, Vec<Slot>) {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return vec![bytes.clone()];
+        return (vec![bytes.clone()], Vec::new());
     };
-    let mut pieces = Vec::new();
+    let mut found: Vec<(usize, usize, Slot)> = [
+        (&placeholders.nonce, Slot::Nonce),
+        (&placeholders.token_id, Slot::TokenId),
+        (&placeholders.name, Slot::Name),
+    ]
+    .into_iter()
+    .flat_map(|(placeholder, slot)| {
+        text.match_indices(placeholder.as_str())
+            .map(move |(at, p)| (at, p.len(), slot))
+    })
+    .collect();
+    found.sort_unstable_by_key(|(at, ..)| *at);
+    let mut pieces = Vec::with_capacity(found.len() + 1);
+    let mut slots = Vec::with_capacity(found.len());
     let mut start = 0;
-    for (at, _) in text.match_indices(placeholder) {
+    for (at, len, slot) in found {
+        if at < start {
+            continue; // overlapping placeholders: random, so never in practice
+        }
         pieces.push(bytes.slice(start..at));
-        start = at + placeholder.len();
+        slots.push(slot);
+        start = at + len;
     }
     pieces.push(bytes.slice(start..));
-    pieces
+    (pieces, slots)
 }
 
 /// Raw deflate of `piece`, ended by a sync flush so that what follows starts on a byte
@@ -316,9 +412,25 @@ mod tests {
 
     use super::*;
 
-    fn answer(text: &str, placeholder: &str) -> Answer {
+    fn placeholders() -> Placeholders {
+        Placeholders {
+            nonce: "PH".into(),
+            token_id: "TK".into(),
+            name: "NM".into(),
+        }
+    }
+
+    fn answer(text: &str) -> Answer {
         let body = Bytes::from(text.to_string());
-        Answer::new(StatusCode::OK, HeaderMap::new(), &body, placeholder)
+        Answer::new(StatusCode::OK, HeaderMap::new(), &body, &placeholders())
+    }
+
+    fn filling<'a>(nonce: &'a str, token_id: &'a str, name: &'a str) -> Filling<'a> {
+        Filling {
+            nonce,
+            token_id,
+            name,
+        }
     }
 
     fn gunzip(bytes: &[u8]) -> String {
@@ -330,34 +442,67 @@ mod tests {
     }
 
     #[test]
-    fn every_response_carries_its_own_nonce_plain_and_gzipped() {
+    fn every_response_carries_its_own_nonce_and_caller_plain_and_gzipped() {
         let page = format!(
-            "{}<script nonce=\"PH\">a()</script>{}<script nonce=\"PH\">b()</script>PH",
+            "{}<script nonce=\"PH\">a(\"TK\",\"NM\")</script>{}<span>NM</span><script nonce=\"PH\">b()</script>PH",
             "<p>é</p>".repeat(5000),
             "x".repeat(70_000)
         );
-        let kept = answer(&page, "PH");
-        assert_eq!(kept.pieces.len(), 4);
-        for nonce in [
-            "0123456789abcdef0123456789abcdef",
-            "ffffffffffffffffffffffffffffffff",
+        let kept = answer(&page);
+        assert_eq!(kept.pieces.len(), 7);
+        assert_eq!(
+            kept.slots,
+            [
+                Slot::Nonce,
+                Slot::TokenId,
+                Slot::Name,
+                Slot::Name,
+                Slot::Nonce,
+                Slot::Nonce
+            ]
+        );
+        for (nonce, token_id, name) in [
+            ("0123456789abcdef0123456789abcdef", "tok1", "Ada Lovelace"),
+            ("ffffffffffffffffffffffffffffffff", "t2", "leadership (board)"),
         ] {
-            let expected = page.replace("PH", nonce);
-            assert_eq!(kept.plain(nonce), expected.as_bytes());
-            assert_eq!(gunzip(&kept.gzip(nonce)), expected);
+            let expected = page
+                .replace("PH", nonce)
+                .replace("TK", token_id)
+                .replace("NM", name);
+            let values = filling(nonce, token_id, name);
+            assert_eq!(kept.plain(&values), expected.as_bytes());
+            assert_eq!(gunzip(&kept.gzip(&values)), expected);
         }
-        // A long "nonce" spans several stored blocks.
+        // A long value spans several stored blocks.
         let long = "n".repeat(70_000);
-        assert_eq!(gunzip(&kept.gzip(&long)), page.replace("PH", &long));
+        assert_eq!(
+            gunzip(&kept.gzip(&filling(&long, "t", "n"))),
+            page.replace("PH", &long).replace("TK", "t").replace("NM", "n")
+        );
     }
 
     #[test]
-    fn answers_without_the_placeholder_and_empty_ones_round_trip() {
-        for text in ["", "{\"a\":1}", "PH", "PHPH"] {
-            let kept = answer(text, "PH");
-            let expected = text.replace("PH", "nonce");
-            assert_eq!(gunzip(&kept.gzip("nonce")), expected, "{text:?}");
+    fn answers_without_placeholders_and_empty_ones_round_trip() {
+        for text in ["", "{\"a\":1}", "PH", "PHPH", "NMTKPH"] {
+            let kept = answer(text);
+            let expected = text
+                .replace("PH", "nonce")
+                .replace("TK", "id")
+                .replace("NM", "name");
+            let values = filling("nonce", "id", "name");
+            assert_eq!(gunzip(&kept.gzip(&values)), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn only_names_every_context_writes_as_they_are_share_a_rendering() {
+        for name in ["Ada Lovelace", "ops-bot_2", "CFO (board)", "a.b@example.com"] {
+            assert!(written_as_is(name), "{name:?}");
+        }
+        for name in ["", "Zoë", "a<b", "a&b", "\"quoted\"", "back\\slash", "it's", "tab\t"] {
+            assert!(!written_as_is(name), "{name:?}");
+        }
+        assert!(!written_as_is(&"a".repeat(257)));
     }
 
     #[test]

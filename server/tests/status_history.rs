@@ -297,3 +297,65 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
     assert_ne!(same(&first_nonce, &first), same(&after_nonce, &after));
     app.stop().await.unwrap();
 }
+
+/// Viewers with their own tokens share one rendering of the page (each response puts its own
+/// caller in), yet every page names the caller who asked, escaped as the page escapes it; a
+/// name that escaping would change gets a page rendered for that caller alone.
+#[tokio::test]
+async fn every_viewer_of_a_shared_rendering_sees_their_own_name() {
+    let base = support::reference_service(None).await;
+    let app = TestApp::spawn(&format!(
+        "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
+    ))
+    .await;
+    let store = app.state.store.clone();
+    let viewer = domain::auth::Role::Viewer;
+    let (ada, ada_secret) = store.create_token("Ada Lovelace", viewer).await.unwrap();
+    let (grace, grace_secret) = store.create_token("Grace (ops)", viewer).await.unwrap();
+    let (zoe, zoe_secret) = store
+        .create_token("Zoë & \"Co\" <zz>", viewer)
+        .await
+        .unwrap();
+    let page = |secret: String| {
+        let client = app.client_with(&secret);
+        let url = app.url("/");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let nonce = support::csp_nonce(response.headers());
+            (nonce, response.text().await.unwrap())
+        }
+    };
+    // Each page, with its nonce and caller taken out; equal when rendered once for both.
+    let neutral = |(nonce, html): &(String, String), id: &str, name: &str| {
+        html.replace(nonce.as_str(), "NONCE")
+            .replace(id, "TOKEN")
+            .replace(name, "NAME")
+    };
+    page(ada_secret.clone()).await;
+    let mut tries = 0;
+    loop {
+        let first = page(ada_secret.clone()).await;
+        let second = page(grace_secret.clone()).await;
+        for (answer, own, other) in [(&first, &ada, &grace), (&second, &grace, &ada)] {
+            let html = &answer.1;
+            assert!(html.contains(&format!(">{}<", own.name)), "names its caller");
+            assert!(html.contains(&own.id), "the hydration data has the caller's token id");
+            assert!(!html.contains(&other.name) && !html.contains(&other.id));
+        }
+        if neutral(&first, &ada.id, &ada.name) == neutral(&second, &grace.id, &grace.name) {
+            break;
+        }
+        tries += 1;
+        assert!(tries < 5, "two viewers never got the same page but for the caller");
+    }
+    let (_, html) = page(zoe_secret).await;
+    assert!(
+        html.contains("Zoë &amp; &quot;Co&quot; &lt;zz&gt;")
+            || html.contains("Zoë &amp; \"Co\" &lt;zz&gt;"),
+        "a name that escaping changes is written escaped"
+    );
+    assert!(html.contains(&zoe.id));
+    assert!(!html.contains(&ada.name) && !html.contains("<zz>"));
+    app.stop().await.unwrap();
+}
