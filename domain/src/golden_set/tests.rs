@@ -129,8 +129,9 @@ fn duplicate_ids_are_kept_and_reported_naming_both_cases() {
     // 1 and "1" are the same case id once converted with str().
     let number = one.replace("\"D\"", "1");
     let string = one.replace("\"D\"", "\"1\"");
-    let set = GoldenSet::parse(&format!("[{one}, {other}, {one}, {number}, {string}]")).unwrap();
-    assert_eq!(set.len(), 5);
+    let set =
+        GoldenSet::parse(&format!("[{one}, {other}, {one}, {number}, {string}, {one}]")).unwrap();
+    assert_eq!(set.len(), 6);
     let found: Vec<String> = set
         .duplicate_ids()
         .iter()
@@ -140,7 +141,8 @@ fn duplicate_ids_are_kept_and_reported_naming_both_cases() {
         found,
         [
             r#"cases #0 and #2 both have the id "D""#,
-            r#"cases #3 and #4 both have the id "1""#
+            r#"cases #3 and #4 both have the id "1""#,
+            r#"cases #2 and #5 both have the id "D""#
         ]
     );
 }

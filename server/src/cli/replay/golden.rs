@@ -59,7 +59,7 @@ pub fn check_golden_set(path: &Path, limit: Option<usize>) -> Result<Checked, St
     Ok(Checked {
         total,
         version: reader.version(),
-        duplicates: duplicates.found,
+        duplicates: duplicates.finish(),
     })
 }
 
