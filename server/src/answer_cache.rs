@@ -321,7 +321,11 @@ impl Answer {
 
     fn plain(&self, filling: &Filling<'_>) -> Vec<u8> {
         let size = self.pieces.iter().map(Bytes::len).sum::<usize>()
-            + self.slots.iter().map(|&s| filling.get(s).len()).sum::<usize>();
+            + self
+                .slots
+                .iter()
+                .map(|&s| filling.get(s).len())
+                .sum::<usize>();
         let mut out = Vec::with_capacity(size);
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
@@ -463,7 +467,11 @@ mod tests {
         );
         for (nonce, token_id, name) in [
             ("0123456789abcdef0123456789abcdef", "tok1", "Ada Lovelace"),
-            ("ffffffffffffffffffffffffffffffff", "t2", "leadership (board)"),
+            (
+                "ffffffffffffffffffffffffffffffff",
+                "t2",
+                "leadership (board)",
+            ),
         ] {
             let expected = page
                 .replace("PH", nonce)
@@ -477,7 +485,9 @@ mod tests {
         let long = "n".repeat(70_000);
         assert_eq!(
             gunzip(&kept.gzip(&filling(&long, "t", "n"))),
-            page.replace("PH", &long).replace("TK", "t").replace("NM", "n")
+            page.replace("PH", &long)
+                .replace("TK", "t")
+                .replace("NM", "n")
         );
     }
 
@@ -496,10 +506,24 @@ mod tests {
 
     #[test]
     fn only_names_every_context_writes_as_they_are_share_a_rendering() {
-        for name in ["Ada Lovelace", "ops-bot_2", "CFO (board)", "a.b@example.com"] {
+        for name in [
+            "Ada Lovelace",
+            "ops-bot_2",
+            "CFO (board)",
+            "a.b@example.com",
+        ] {
             assert!(written_as_is(name), "{name:?}");
         }
-        for name in ["", "Zoë", "a<b", "a&b", "\"quoted\"", "back\\slash", "it's", "tab\t"] {
+        for name in [
+            "",
+            "Zoë",
+            "a<b",
+            "a&b",
+            "\"quoted\"",
+            "back\\slash",
+            "it's",
+            "tab\t",
+        ] {
             assert!(!written_as_is(name), "{name:?}");
         }
         assert!(!written_as_is(&"a".repeat(257)));

@@ -186,11 +186,7 @@ async fn the_status_page_after_thirty_days_is_as_small_as_after_one_and_shows_th
 async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round() {
     use std::io::Read as _;
 
-    let base = support::reference_service(None).await;
-    let app = TestApp::spawn(&format!(
-        "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
-    ))
-    .await;
+    let app = solo_app().await;
     let store = app.state.store.clone();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let template = loop {
@@ -298,16 +294,21 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
     app.stop().await.unwrap();
 }
 
+/// The application watching one environment, probed once at start.
+async fn solo_app() -> TestApp {
+    let base = support::reference_service(None).await;
+    TestApp::spawn(&format!(
+        "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
+    ))
+    .await
+}
+
 /// Viewers with their own tokens share one rendering of the page (each response puts its own
 /// caller in), yet every page names the caller who asked, escaped as the page escapes it; a
 /// name that escaping would change gets a page rendered for that caller alone.
 #[tokio::test]
 async fn every_viewer_of_a_shared_rendering_sees_their_own_name() {
-    let base = support::reference_service(None).await;
-    let app = TestApp::spawn(&format!(
-        "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
-    ))
-    .await;
+    let app = solo_app().await;
     let store = app.state.store.clone();
     let viewer = domain::auth::Role::Viewer;
     let (ada, ada_secret) = store.create_token("Ada Lovelace", viewer).await.unwrap();
@@ -339,15 +340,24 @@ async fn every_viewer_of_a_shared_rendering_sees_their_own_name() {
         let second = page(grace_secret.clone()).await;
         for (answer, own, other) in [(&first, &ada, &grace), (&second, &grace, &ada)] {
             let html = &answer.1;
-            assert!(html.contains(&format!(">{}<", own.name)), "names its caller");
-            assert!(html.contains(&own.id), "the hydration data has the caller's token id");
+            assert!(
+                html.contains(&format!(">{}<", own.name)),
+                "names its caller"
+            );
+            assert!(
+                html.contains(&own.id),
+                "the hydration data has the caller's token id"
+            );
             assert!(!html.contains(&other.name) && !html.contains(&other.id));
         }
         if neutral(&first, &ada.id, &ada.name) == neutral(&second, &grace.id, &grace.name) {
             break;
         }
         tries += 1;
-        assert!(tries < 5, "two viewers never got the same page but for the caller");
+        assert!(
+            tries < 5,
+            "two viewers never got the same page but for the caller"
+        );
     }
     let (_, html) = page(zoe_secret).await;
     assert!(

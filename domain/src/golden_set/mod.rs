@@ -9,7 +9,6 @@
 //! reference cannot run (a missing field, a constraint that is not a string, a tool list that
 //! is not a list) is refused here, naming the case and the field.
 
-
 use serde::ser::{Serialize, Serializer};
 
 mod reader;

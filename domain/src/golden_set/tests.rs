@@ -129,8 +129,10 @@ fn duplicate_ids_are_kept_and_reported_naming_both_cases() {
     // 1 and "1" are the same case id once converted with str().
     let number = one.replace("\"D\"", "1");
     let string = one.replace("\"D\"", "\"1\"");
-    let set =
-        GoldenSet::parse(&format!("[{one}, {other}, {one}, {number}, {string}, {one}]")).unwrap();
+    let set = GoldenSet::parse(&format!(
+        "[{one}, {other}, {one}, {number}, {string}, {one}]"
+    ))
+    .unwrap();
     assert_eq!(set.len(), 6);
     let found: Vec<String> = set
         .duplicate_ids()
