@@ -67,12 +67,16 @@ struct Key {
     board: u64,
 }
 
-/// Rendered in place of the per-response values; random, so no page content contains them.
-struct Placeholders {
-    nonce: String,
-    token_id: String,
-    name: String,
+/// A value for each slot: the placeholders an answer is rendered with (random, so no page
+/// content contains them), or one response's own values.
+struct Values<S> {
+    nonce: S,
+    token_id: S,
+    name: S,
 }
+
+type Placeholders = Values<String>;
+type Filling<'a> = Values<&'a str>;
 
 impl Placeholders {
     fn fresh() -> Self {
@@ -85,29 +89,22 @@ impl Placeholders {
     }
 }
 
+impl<S: AsRef<str>> Values<S> {
+    fn get(&self, slot: Slot) -> &str {
+        match slot {
+            Slot::Nonce => self.nonce.as_ref(),
+            Slot::TokenId => self.token_id.as_ref(),
+            Slot::Name => self.name.as_ref(),
+        }
+    }
+}
+
 /// What goes between two pieces of a kept answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Nonce,
     TokenId,
     Name,
-}
-
-/// One response's values for the slots.
-struct Filling<'a> {
-    nonce: &'a str,
-    token_id: &'a str,
-    name: &'a str,
-}
-
-impl Filling<'_> {
-    fn get(&self, slot: Slot) -> &str {
-        match slot {
-            Slot::Nonce => self.nonce,
-            Slot::TokenId => self.token_id,
-            Slot::Name => self.name,
-        }
-    }
 }
 
 /// True when every place the page writes `text` (HTML text and attributes, JSON strings in
@@ -362,17 +359,13 @@ fn split(bytes: &Bytes, placeholders: &Placeholders) -> (Vec<Bytes>, Vec<Slot>) 
     let Ok(text) = std::str::from_utf8(bytes) else {
         return (vec![bytes.clone()], Vec::new());
     };
-    let mut found: Vec<(usize, usize, Slot)> = [
-        (&placeholders.nonce, Slot::Nonce),
-        (&placeholders.token_id, Slot::TokenId),
-        (&placeholders.name, Slot::Name),
-    ]
-    .into_iter()
-    .flat_map(|(placeholder, slot)| {
-        text.match_indices(placeholder.as_str())
-            .map(move |(at, p)| (at, p.len(), slot))
-    })
-    .collect();
+    let mut found: Vec<(usize, usize, Slot)> = [Slot::Nonce, Slot::TokenId, Slot::Name]
+        .into_iter()
+        .flat_map(|slot| {
+            text.match_indices(placeholders.get(slot))
+                .map(move |(at, p)| (at, p.len(), slot))
+        })
+        .collect();
     found.sort_unstable_by_key(|(at, ..)| *at);
     let mut pieces = Vec::with_capacity(found.len() + 1);
     let mut slots = Vec::with_capacity(found.len());

@@ -85,13 +85,13 @@ pub struct DuplicateId {
 }
 
 /// Finds the repeated ids among cases given one at a time. A golden set of any size is
-/// checked with it, so it keeps the ids in one string and their cases in a list (about 24
-/// bytes per case of a dozen characters) and compares them once, sorted, at the end.
+/// checked with it, so it keeps the ids in one string and their cases in a list (24 bytes
+/// per case besides the id's own bytes) and compares them once, sorted, at the end.
 #[derive(Debug, Default)]
 pub struct DuplicateFinder {
     ids: String,
-    /// Per case: where its id is in `ids`, how long it is, and the case's index.
-    seen: Vec<(usize, u32, usize)>,
+    /// Per case: where its id starts in `ids`, where it ends, and the case's index.
+    seen: Vec<(usize, usize, usize)>,
 }
 
 impl DuplicateFinder {
@@ -99,15 +99,14 @@ impl DuplicateFinder {
     pub fn note(&mut self, index: usize, id: &str) {
         let start = self.ids.len();
         self.ids.push_str(id);
-        let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
-        self.seen.push((start, len, index));
+        self.seen.push((start, self.ids.len(), index));
     }
 
     /// Each case whose id an earlier case already had, with the nearest earlier one, in the
     /// order of the later cases.
     pub fn finish(mut self) -> Vec<DuplicateId> {
         let ids = &self.ids;
-        let id_of = |&(start, len, _): &(usize, u32, usize)| &ids[start..][..len as usize];
+        let id_of = |&(start, end, _): &(usize, usize, usize)| &ids[start..end];
         self.seen
             .sort_unstable_by(|a, b| id_of(a).cmp(id_of(b)).then(a.2.cmp(&b.2)));
         let mut found: Vec<DuplicateId> = self

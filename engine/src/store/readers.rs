@@ -85,8 +85,8 @@ fn open_reader(path: &std::path::Path) -> Result<Connection> {
         .map_err(|e| Error::db("set busy timeout", e))?;
     // A reader's page cache of 512 KiB instead of SQLite's 2 MiB: the readers refresh cards
     // and answer engineers' queries, each reading a few index pages, while the file system
-    // keeps the file cached for all of them; four full caches were 6 MiB of the console's
-    // peak memory.
+    // keeps the file cached for all of them; four full caches were 6–10 MiB of the
+    // console's peak memory.
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -512;")
         .map_err(|e| Error::db("set up the read connection", e))?;
     Ok(conn)
