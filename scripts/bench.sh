@@ -9,7 +9,7 @@ cargo bench -p server --bench replay --locked
 cargo bench -p server --bench replay_scale --locked
 cargo bench -p server --bench probe_round --locked
 # The Status benchmark serves with the release binary, as users run it.
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo bench -p server --bench status_page --locked
 # Hydration time of the Status page on a throttled slow mobile network (headless Chromium).
 scripts/setup.sh test

@@ -27,8 +27,8 @@ fi
 # The Inngest SDK test must run here, not skip: setup installed the SDK.
 GREENLIGHT_REQUIRE_INNGEST_SDK=1 cargo test --workspace --exclude frontend --locked
 
-step "cargo leptos build --release --precompress (server + wasm bundle, hashed names, .br and .gz, offline)"
-cargo leptos build --release --precompress
+step "cargo leptos build --release --precompress --split (server + wasm bundle, hashed names, .br and .gz, offline)"
+cargo leptos build --release --precompress --split
 
 step "Playwright (headless Chromium)"
 (cd end2end && npx playwright test)

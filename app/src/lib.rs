@@ -11,17 +11,19 @@ pub mod error;
 pub mod live;
 pub mod model;
 pub mod pages;
+pub mod routes;
 pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::components::nav::AppHeader;
-use crate::pages::{
-    EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, LoginPage, NotFound,
-    ReplayDiffPage, ReplayRunPage, ReplaysPage, SettingsPage, StatusPage,
+use crate::pages::{LoginPage, NotFound, StatusPage};
+use crate::routes::{
+    EnvironmentRoute, GoLiveReportRoute, GoLiveRoute, GoLiveRunRoute, ReplayDiffRoute,
+    ReplayRunRoute, ReplaysRoute, SettingsRoute,
 };
 
 pub use error::AppError;
@@ -52,14 +54,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     session::provide_caller();
-    // Effects run only in the browser, after hydration: mark <body> so tests (and people
-    // debugging) can tell a hydrated page from server-rendered HTML.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=|page: String| format!("{page} · Greenlight")/>
         <Router>
@@ -67,16 +61,17 @@ pub fn App() -> impl IntoView {
             <AppHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
+                    // Leadership's page is in the first download; the others load on first use.
                     <Route path=path!("/") view=StatusPage/>
                     <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/environments/:name") view=EnvironmentPage/>
-                    <Route path=path!("/replays") view=ReplaysPage/>
-                    <Route path=path!("/replays/run/:id") view=ReplayRunPage/>
-                    <Route path=path!("/replays/diff") view=ReplayDiffPage/>
-                    <Route path=path!("/go-live") view=GoLivePage/>
-                    <Route path=path!("/go-live/:id") view=GoLiveRunPage/>
-                    <Route path=path!("/go-live/:id/report") view=GoLiveReportPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/environments/:name") view={Lazy::<EnvironmentRoute>::new()}/>
+                    <Route path=path!("/replays") view={Lazy::<ReplaysRoute>::new()}/>
+                    <Route path=path!("/replays/run/:id") view={Lazy::<ReplayRunRoute>::new()}/>
+                    <Route path=path!("/replays/diff") view={Lazy::<ReplayDiffRoute>::new()}/>
+                    <Route path=path!("/go-live") view={Lazy::<GoLiveRoute>::new()}/>
+                    <Route path=path!("/go-live/:id") view={Lazy::<GoLiveRunRoute>::new()}/>
+                    <Route path=path!("/go-live/:id/report") view={Lazy::<GoLiveReportRoute>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
                 </Routes>
             </main>
             <footer class="site-footer">

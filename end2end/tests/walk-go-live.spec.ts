@@ -31,6 +31,9 @@ class Operator {
 
   async click(target: Locator): Promise<void> {
     this.clicks += 1;
+    // As a person would: once the page is interactive (after a full page load, the chunk of a
+    // lazily loaded page arrives before its buttons work).
+    await expect(this.page.locator("body")).toHaveAttribute("data-hydrated", "true");
     await target.click();
   }
 
