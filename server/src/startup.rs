@@ -120,13 +120,7 @@ impl Application {
             shutdown.await;
             stopping.send_replace(true);
         };
-        let served = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let served = crate::serve::serve(self.listener, self.router, shutdown).await;
         for task in &probes {
             task.abort();
         }
