@@ -57,6 +57,9 @@ pub async fn inspect(
         }
     })?;
     let status = response.status().as_u16();
+    if let Some(refused) = crate::redirects::refused(&shown, status, response.headers()) {
+        return Err(refused);
+    }
     let sdk_handled = response
         .headers()
         .get("x-inngest-sdk-handled")

@@ -8,6 +8,7 @@ pub mod golive;
 pub mod health;
 pub mod inngest_probe;
 pub mod probe;
+pub mod redirects;
 pub mod redis_ping;
 pub mod replay;
 pub mod scheduler;

@@ -85,8 +85,9 @@ impl TrustedRoots {
     }
 
     /// An HTTP client builder that trusts these roots too.
+    /// It never follows a redirect (see [`crate::redirects`]).
     pub fn http_client(&self) -> reqwest::ClientBuilder {
-        let mut builder = reqwest::Client::builder();
+        let mut builder = reqwest::Client::builder().redirect(crate::redirects::policy());
         for cert in self.extra.iter() {
             // Each certificate was parsed and accepted as a root in `from_pem`.
             if let Ok(cert) = reqwest::Certificate::from_der(cert) {

@@ -49,6 +49,9 @@ pub(super) async fn get(
         .map_err(|e| describe(&shown, prober, &e))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
+    if let Some(refused) = crate::redirects::refused(&shown, status, &headers) {
+        return Err(refused);
+    }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {

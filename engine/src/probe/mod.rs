@@ -63,7 +63,6 @@ impl Prober {
             .http_client()
             .connect_timeout(timeout)
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(3))
             .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client configuration is static and valid");

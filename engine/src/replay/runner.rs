@@ -306,6 +306,9 @@ async fn run_http(
         }
     })?;
     let status = response.status();
+    if let Some(refused) = crate::redirects::refused(&shown, status.as_u16(), response.headers()) {
+        return Err(format!("Runner at {refused}."));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
