@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::error::{Error, Result};
 
 mod day;
+mod evidence_cap;
 mod import;
 mod readers;
 mod replay;

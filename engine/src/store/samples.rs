@@ -209,7 +209,7 @@ impl EncodedRound {
             unix,
             env: report.environment.clone(),
             readiness: readiness_word(report),
-            json: encode(report, "sample")?,
+            json: encode(&*super::evidence_cap::capped(report), "sample")?,
             latencies_json: encode(&latencies, "latencies")?,
             latencies,
         })
