@@ -1,7 +1,7 @@
 //! Replays started from the console: one task per run, cancellable, every case stored as it
 //! finishes. The browser names a configured suite; commands and URLs come from configuration.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,6 +15,22 @@ use super::runner::Runner;
 use crate::config::{RunnerConfig, SuiteConfig};
 use crate::store::{NewRun, RunStatus, Store};
 use crate::tls::TrustedRoots;
+
+/// A suite's place among the replays being started; given back when dropped (the run is in
+/// `active` by then, or the start failed).
+struct Reservation<'a> {
+    starting: &'a Mutex<HashSet<String>>,
+    suite: &'a str,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.starting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(self.suite);
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -32,6 +48,9 @@ pub enum StartError {
 
 pub struct ReplayManager {
     active: Mutex<HashMap<i64, (String, watch::Sender<bool>)>>,
+    /// Suites between "not running" and their run being in `active`: reading the golden set
+    /// and storing the run are awaited, and a second start must not slip in meanwhile.
+    starting: Mutex<HashSet<String>>,
     /// What HTTP runners' TLS trusts (`[server] ca_file`).
     roots: TrustedRoots,
 }
@@ -40,6 +59,7 @@ impl ReplayManager {
     pub fn new(roots: TrustedRoots) -> Self {
         Self {
             active: Mutex::default(),
+            starting: Mutex::default(),
             roots,
         }
     }
@@ -79,9 +99,19 @@ impl ReplayManager {
             .iter()
             .find(|s| s.name == suite)
             .ok_or_else(|| StartError::UnknownSuite(suite.to_string()))?;
-        if self.lock().values().any(|(name, _)| name == suite) {
-            return Err(StartError::AlreadyRunning(suite.to_string()));
-        }
+        // Checked and reserved in one step (`active` is locked first, everywhere).
+        let _reservation = {
+            let active = self.lock();
+            let mut starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
+            if active.values().any(|(name, _)| name == suite) || !starting.insert(suite.to_string())
+            {
+                return Err(StartError::AlreadyRunning(suite.to_string()));
+            }
+            Reservation {
+                starting: &self.starting,
+                suite,
+            }
+        };
         let text = tokio::fs::read_to_string(&config.golden_set)
             .await
             .map_err(|e| StartError::GoldenSet {
