@@ -94,6 +94,10 @@ pub struct AccessConfig {
     pub secure_cookies: bool,
     /// Failed sign-ins allowed per client per minute before answers become 429.
     pub sign_in_attempts_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`, addresses
+    /// or CIDR ranges). Empty (the default): the socket's peer is the client, and the header
+    /// is ignored, since anybody can send it.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for AccessConfig {
@@ -103,6 +107,7 @@ impl Default for AccessConfig {
             public_paths: vec!["/api/health/*".to_string()],
             secure_cookies: false,
             sign_in_attempts_per_minute: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -402,6 +407,7 @@ struct RawAccess {
     #[serde(default)]
     secure_cookies: bool,
     sign_in_attempts_per_minute: Option<Spanned<u32>>,
+    trusted_proxies: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -607,6 +613,21 @@ impl RawConfig {
                 ));
             }
             access.sign_in_attempts_per_minute = n.into_inner();
+        }
+        for proxy in self.auth.trusted_proxies.into_iter().flatten() {
+            let text = proxy.get_ref().trim();
+            let net = text
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            match net {
+                Ok(net) => access.trusted_proxies.push(net),
+                Err(_) => {
+                    return Err(at.error(
+                        proxy.span(),
+                        "each of `trusted_proxies` in [auth] must be an IP address or a CIDR range such as 10.0.0.0/8".into(),
+                    ));
+                }
+            }
         }
 
         let mut seen = HashSet::new();

@@ -373,13 +373,15 @@ async fn failed_sign_ins_are_rate_limited_per_client_and_audited() {
                 .starts_with("/login?error=invalid")
         );
     }
-    let blocked = sign_in(&app, &good).await;
-    assert_eq!(
-        blocked.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "even a good token waits"
-    );
+    let blocked = sign_in(&app, &bad).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(blocked.headers()["retry-after"], "60");
+    let good_in = sign_in(&app, &good).await;
+    assert_eq!(
+        good_in.status(),
+        StatusCode::SEE_OTHER,
+        "a token that verifies is never refused, even from a blocked address"
+    );
     let failures = app
         .state
         .store
@@ -391,7 +393,8 @@ async fn failed_sign_ins_are_rate_limited_per_client_and_audited() {
         .unwrap();
     assert_eq!(
         failures.iter().filter(|e| e.outcome == "failure").count(),
-        4
+        1,
+        "the first failure of the minute is written; the rest are counted for one row later"
     );
     assert!(failures.iter().all(|e| e.client == "127.0.0.1"));
     // A cross-site sign-in form is refused outright.
@@ -456,6 +459,12 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn(CONFIG).await;
+    // The support's admin token would make the link dead (no admin may exist when it is used).
+    app.state
+        .store
+        .revoke_token(&app.admin_token_id)
+        .await
+        .unwrap();
     let code = app
         .setup_code
         .clone()

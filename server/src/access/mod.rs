@@ -1,10 +1,11 @@
 //! Who gets in: the sign-in guard in front of every route, sign-in and sign-out, the one-time
 //! setup link for the first admin, the same-origin check, and the security headers.
 
+mod client;
 pub mod limiter;
 mod pages;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -20,8 +21,11 @@ use serde::Deserialize;
 
 use limiter::SignInLimiter;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = "gl_session";
+/// Its name when the cookie is `Secure`: a `__Host-` cookie is host-only, so a sibling
+/// subdomain cannot plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-gl_session";
 
 /// Paths every visitor may reach: the sign-in and setup flows and the static bundle.
 const ALWAYS_PUBLIC: [&str; 6] = [
@@ -69,11 +73,31 @@ impl Access {
         } else {
             Some(hex(&engine::store::auth::random_bytes::<16>()?))
         };
+        let limiter: Arc<SignInLimiter> = Arc::default();
+        tokio::spawn(write_tallies(Arc::downgrade(&limiter), app.store.clone()));
         Ok(Self {
             app,
-            limiter: Arc::default(),
+            limiter,
             setup_code: Arc::new(Mutex::new(code)),
         })
+    }
+
+    /// The client of this request (see [`client::client_ip`]).
+    fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        client::client_ip(
+            peer.ip(),
+            headers,
+            &self.app.config.server.access.trusted_proxies,
+        )
+    }
+
+    /// True when the session cookie is (to be) `Secure`: configured so, or the request came
+    /// through a TLS-terminating proxy.
+    fn secure(&self, headers: &HeaderMap) -> bool {
+        self.app.config.server.access.secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes() == b"https")
     }
 
     pub fn setup_code(&self) -> Option<String> {
@@ -101,15 +125,43 @@ fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// Every value the request sent for cookie `name`.
+fn cookies<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .filter(move |(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Two different session cookies: somebody else (a sibling subdomain) set one of them.
+#[derive(Debug)]
+struct AmbiguousSession;
+
+/// The session the request carries. Over HTTPS only the `__Host-` cookie counts; over plain
+/// HTTP the plain one. Two different values of the one that counts are refused, never guessed.
+fn session_cookie(headers: &HeaderMap, secure: bool) -> Result<Option<String>, AmbiguousSession> {
+    let mut found: Option<&str> = None;
+    let names: &[&str] = if secure {
+        &[SECURE_SESSION_COOKIE]
+    } else {
+        &[SECURE_SESSION_COOKIE, SESSION_COOKIE]
+    };
+    for name in names {
+        for value in cookies(headers, name) {
+            match found {
+                Some(other) if other != value => return Err(AmbiguousSession),
+                _ => found = Some(value),
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    Ok(found.map(str::to_string))
 }
 
 fn is_state_changing(method: &Method) -> bool {
@@ -155,8 +207,15 @@ async fn principal(
             Err(e) => Err(problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
         };
     }
-    let Some(session) = cookie(headers, SESSION_COOKIE) else {
-        return Ok(None);
+    let session = match session_cookie(headers, access.secure(headers)) {
+        Ok(Some(session)) => session,
+        Ok(None) => return Ok(None),
+        Err(AmbiguousSession) => {
+            return Err(problem(
+                StatusCode::BAD_REQUEST,
+                "Your browser sent two different Greenlight session cookies (another site under the same domain may have set one). Clear this site's cookies and sign in again.",
+            ));
+        }
     };
     let policy = access.app.config.server.access.sessions;
     match access
@@ -244,17 +303,21 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Where to go after signing in: a local path only (never `//host` or a full URL).
+/// Where to go after signing in: a path of this site only. Refused (and replaced by `/`):
+/// anything not starting with one `/`, a second `/` or `\` after it (`//host`, `/\host`), and
+/// any backslash or control character anywhere: browsers drop tabs and newlines from a
+/// `Location` and read `\` as `/`, so `/\t/evil.example` would become `//evil.example`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && !n.chars().any(|c| c == '\\' || c.is_control()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
-}
-
-/// The client address recorded in the audit log.
-fn client_of(peer: SocketAddr) -> String {
-    peer.ip().to_string()
 }
 
 #[derive(Deserialize)]
@@ -263,6 +326,10 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
+/// Sign-in. A client that failed too often this minute is answered 429 unless its token
+/// verifies (so a neighbour behind the same address, or an attacker, never locks out a
+/// valid token); a malformed token is refused without a database read. Failures reach the
+/// audit log as the limiter decides (see `limiter`): at most two rows a client a minute.
 async fn sign_in(
     State(access): State<Access>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -270,78 +337,106 @@ async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let client = client_of(peer);
+    let ip = access.client(peer, &headers);
+    let client = ip.to_string();
     let store = &access.app.store;
     let allowed = access.app.config.server.access.sign_in_attempts_per_minute;
     if !same_origin(&headers) {
         return problem(StatusCode::FORBIDDEN, "Cross-site sign-in refused.");
     }
-    if access
-        .limiter
-        .is_blocked(peer.ip(), allowed, Instant::now())
-    {
-        failed_sign_in(store, &client, "rate limited").await;
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "60")],
-            "Too many failed sign-ins from this address; wait a minute and try again.",
-        )
-            .into_response();
-    }
-    match store.authenticate_token(&form.token).await {
-        Ok(Some(who)) => {
-            access.limiter.clear(peer.ip());
-            let session = match store.create_session(&who.token_id).await {
-                Ok(s) => s,
-                Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-            };
-            let _ = store
-                .audit(
-                    &actor(&who),
-                    "sign_in",
-                    "",
-                    "success",
-                    &client,
-                    serde_json::json!({"role": who.role}),
-                )
-                .await;
-            let secure = access.app.config.server.access.secure_cookies
-                || headers
-                    .get("x-forwarded-proto")
-                    .is_some_and(|v| v.as_bytes() == b"https");
-            let max_age = access.app.config.server.access.sessions.absolute_secs as u64;
-            let cookie = format!(
-                "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
-                if secure { "; Secure" } else { "" }
-            );
-            let mut response = Redirect::to(&next).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response
-        }
+    let blocked = access.limiter.is_blocked(ip, allowed, Instant::now());
+    let who = match store.authenticate_token(&form.token).await {
+        Ok(Some(who)) => who,
         Ok(None) => {
-            access.limiter.record_failure(peer.ip(), Instant::now());
-            failed_sign_in(store, &client, "invalid token").await;
-            Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next))).into_response()
+            let record = access.limiter.record_failure(ip, blocked, Instant::now());
+            if record == limiter::Record::Write {
+                failed_sign_in(store, &client, "invalid token", 1, 0).await;
+            }
+            if blocked {
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "60")],
+                    "Too many failed sign-ins from this address; wait a minute and try again.",
+                )
+                    .into_response();
+            }
+            return Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next)))
+                .into_response();
         }
-        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    }
-}
-
-async fn failed_sign_in(store: &engine::Store, client: &str, reason: &str) {
-    if let Err(e) = store
+        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    access.limiter.clear(ip);
+    let session = match store.create_session(&who.token_id).await {
+        Ok(s) => s,
+        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    let _ = store
         .audit(
-            "anonymous",
+            &actor(&who),
             "sign_in",
             "",
-            "failure",
-            client,
-            serde_json::json!({ "reason": reason }),
+            "success",
+            &client,
+            serde_json::json!({"role": who.role}),
         )
+        .await;
+    let secure = access.secure(&headers);
+    let max_age = access.app.config.server.access.sessions.absolute_secs as u64;
+    let cookie = if secure {
+        format!(
+            "{SECURE_SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}; Secure"
+        )
+    } else {
+        format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    };
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// One audit row for `failures` failed sign-ins from `client` (`refused` of them answered
+/// 429 without a check).
+async fn failed_sign_in(
+    store: &engine::Store,
+    client: &str,
+    reason: &str,
+    failures: u64,
+    refused: u64,
+) {
+    let detail = if failures == 1 {
+        serde_json::json!({ "reason": reason })
+    } else {
+        serde_json::json!({ "reason": reason, "count": failures, "refused": refused })
+    };
+    if let Err(e) = store
+        .audit("anonymous", "sign_in", "", "failure", client, detail)
         .await
     {
         tracing::error!(error = %e, "cannot append to the audit log");
+    }
+}
+
+/// Writes the limiter's counts of failed sign-ins every 15 s, as one row per client and
+/// minute, until the limiter is gone (the console stopped).
+async fn write_tallies(limiter: std::sync::Weak<SignInLimiter>, store: engine::Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(limiter) = limiter.upgrade() else {
+            return;
+        };
+        let tallies = limiter.take_tallies(Instant::now(), false);
+        drop(limiter);
+        for t in tallies {
+            let client = t
+                .client
+                .map_or_else(|| "various clients".to_string(), |ip| ip.to_string());
+            let reason = format!("repeated failed sign-ins over {} s", t.age.as_secs());
+            failed_sign_in(&store, &client, &reason, t.failures, t.refused).await;
+        }
     }
 }
 
@@ -354,7 +449,8 @@ async fn sign_out(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
+    let client = access.client(peer, &headers).to_string();
+    if let Ok(Some(session)) = session_cookie(&headers, access.secure(&headers)) {
         let _ = access.app.store.end_session(&session).await;
         let _ = access
             .app
@@ -364,16 +460,20 @@ async fn sign_out(
                 "sign_out",
                 "",
                 "success",
-                &client_of(peer),
+                &client,
                 serde_json::json!({}),
             )
             .await;
     }
     let mut response = Redirect::to("/login?signed_out=1").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    for clear in [
+        "gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+        "__Host-gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
+    ] {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, HeaderValue::from_static(clear));
+    }
     response
 }
 
@@ -412,7 +512,13 @@ async fn setup(
         }
         ok
     };
-    if !valid {
+    // An admin may have been created since the console started (`greenlight token create
+    // --role admin` while it runs): then the link is dead too.
+    let admin_exists = match access.app.store.has_admin().await {
+        Ok(exists) => exists,
+        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    if !valid || admin_exists {
         return pages::setup_error(
             "This setup link is not valid (already used, or an admin exists). Ask an admin for a token.",
         );
@@ -427,7 +533,7 @@ async fn setup(
                     "token_created",
                     &row.id,
                     "success",
-                    &client_of(peer),
+                    &access.client(peer, &headers).to_string(),
                     serde_json::json!({"name": row.name, "role": row.role}),
                 )
                 .await;

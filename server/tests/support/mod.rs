@@ -37,6 +37,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// An admin token created at start; `client()` sends it.
     pub admin_token: String,
+    /// Its id (revoke it to have a console without an admin).
+    pub admin_token_id: String,
     /// The first-admin setup code the console logged (created before the admin token).
     pub setup_code: Option<String>,
     stop: Option<oneshot::Sender<()>>,
@@ -76,7 +78,7 @@ impl TestApp {
         });
         let (port, state, setup_code) = ready_rx.await.expect("app started");
         let base = format!("http://127.0.0.1:{port}");
-        let (_, admin_token) = state
+        let (admin_row, admin_token) = state
             .store
             .create_token("test admin", domain::auth::Role::Admin)
             .await
@@ -86,6 +88,7 @@ impl TestApp {
             state,
             data_dir,
             admin_token,
+            admin_token_id: admin_row.id,
             setup_code,
             stop: Some(tx),
             handle: Some(handle),
