@@ -3,6 +3,16 @@
 //! Accepts what redis-py's `from_url` accepts for TCP connections: optional user and password
 //! (percent-encoded), host (IPv6 in brackets), port (default 6379), and the database index either
 //! as the path (`/2`) or as `?db=2`.
+//!
+//! Errors describe what is wrong in words and never quote the URL: a malformed URL may hold its
+//! password where the port or the database index is expected (issue 14, item 8).
+//!
+//! A password holding a raw `/`, `?` or `#` (`redis://:Ab3/xYz9@cache:6379/0`, common with
+//! base64 passwords) is refused, as redis-py refuses it: `from_url` goes through
+//! `urllib.parse.urlparse`, whose host part ends at the first `/`, `?` or `#`, so it reads
+//! `:Ab3` as host and port and raises "Port could not be cast to integer value". The reference
+//! service cannot connect with such a URL; Greenlight says so (and how to fix it: percent-encode)
+//! instead of pinging successfully a Redis the service will never reach.
 
 use std::fmt;
 
@@ -27,12 +37,18 @@ pub enum RedisUrlError {
     Scheme,
     #[error("the Redis URL has no host")]
     NoHost,
-    #[error("the Redis URL's port `{0}` is not a number from 1 to 65535")]
-    Port(String),
-    #[error("the Redis URL's database index `{0}` is not a whole number")]
-    Db(String),
+    #[error("the Redis URL's port is not a number from 1 to 65535")]
+    Port,
+    #[error("the Redis URL's database index is not a whole number")]
+    Db,
     #[error("the Redis URL's user or password holds a malformed %-escape")]
     Escape,
+    /// An `@` after the host part: the user-info most likely holds a raw `/`, `?` or `#`, which
+    /// ends the host part early (for redis-py too).
+    #[error(
+        "the Redis URL has an `@` after its host part: a password holding `/`, `?` or `#` must be percent-encoded (%2F, %3F, %23)"
+    )]
+    UnencodedUserInfo,
 }
 
 impl RedisUrl {
@@ -45,6 +61,30 @@ impl RedisUrl {
         } else {
             return Err(RedisUrlError::Scheme);
         };
+        Self::parse_after_scheme(tls, rest).map_err(|error| {
+            // The host part ends at the first `/`, `?` or `#`, as in `urllib.parse`. An `@`
+            // after it, with none before, is a user-info cut short: say that rather than the
+            // symptom (a "port" or "database index" that is really part of the password). A
+            // bad `?db=` beside an `@` elsewhere in the query is just a bad index.
+            let host_part_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (host_part, after) = rest.split_at(host_part_end);
+            let path = &after[..after.find(['?', '#']).unwrap_or(after.len())];
+            let cut_short = !host_part.contains('@')
+                && match error {
+                    RedisUrlError::Db => path.contains('@'),
+                    _ => after.contains('@'),
+                };
+            if cut_short {
+                RedisUrlError::UnencodedUserInfo
+            } else {
+                error
+            }
+        })
+    }
+
+    fn parse_after_scheme(tls: bool, rest: &str) -> Result<Self, RedisUrlError> {
+        // `urlsplit` drops the fragment first; `from_url` never reads it.
+        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
         let (before_query, query) = match rest.split_once('?') {
             Some((a, q)) => (a, Some(q)),
             None => (rest, None),
@@ -164,7 +204,7 @@ fn split_host_port(hostport: &str) -> Result<(String, u16), RedisUrlError> {
         None | Some("") => 6379,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 => n,
-            _ => return Err(RedisUrlError::Port(p.to_string())),
+            _ => return Err(RedisUrlError::Port),
         },
     };
     Ok((host.to_string(), port))
@@ -174,7 +214,7 @@ fn parse_db(raw: &str) -> Result<u32, RedisUrlError> {
     if raw.is_empty() {
         return Ok(0);
     }
-    raw.parse().map_err(|_| RedisUrlError::Db(raw.to_string()))
+    raw.parse().map_err(|_| RedisUrlError::Db)
 }
 
 fn percent_decode(raw: &str) -> Result<String, RedisUrlError> {
@@ -195,71 +235,4 @@ fn percent_decode(raw: &str) -> Result<String, RedisUrlError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_url_gets_default_port_and_db() {
-        let url = RedisUrl::parse("redis://localhost").unwrap();
-        assert_eq!(
-            (url.host(), url.port(), url.db(), url.tls()),
-            ("localhost", 6379, 0, false)
-        );
-        assert_eq!(url.password(), None);
-    }
-
-    #[test]
-    fn tls_credentials_port_and_db_are_read() {
-        let url = RedisUrl::parse("rediss://default:p%40ss@cache.example.com:6380/3").unwrap();
-        assert!(url.tls());
-        assert_eq!(url.username(), Some("default"));
-        assert_eq!(url.password(), Some("p@ss"));
-        assert_eq!((url.port(), url.db()), (6380, 3));
-    }
-
-    #[test]
-    fn password_only_and_query_db_are_read() {
-        let url = RedisUrl::parse("redis://:secret@127.0.0.1:6379?db=5").unwrap();
-        assert_eq!(url.username(), None);
-        assert_eq!(url.password(), Some("secret"));
-        assert_eq!(url.db(), 5);
-    }
-
-    #[test]
-    fn ipv6_hosts_are_bracketed_for_connects() {
-        let url = RedisUrl::parse("redis://[::1]:7000/1").unwrap();
-        assert_eq!(url.host(), "::1");
-        assert_eq!(url.socket_addr(), "[::1]:7000");
-    }
-
-    #[test]
-    fn display_and_debug_never_show_the_password() {
-        let url = RedisUrl::parse("rediss://u:topsecret@h:1/2").unwrap();
-        for shown in [url.to_string(), format!("{url:?}")] {
-            assert!(!shown.contains("topsecret"), "{shown}");
-            assert!(shown.contains(MASK));
-        }
-    }
-
-    #[test]
-    fn malformed_urls_are_refused_with_a_reason() {
-        assert_eq!(RedisUrl::parse("http://h"), Err(RedisUrlError::Scheme));
-        assert_eq!(RedisUrl::parse("redis://"), Err(RedisUrlError::NoHost));
-        assert_eq!(
-            RedisUrl::parse("redis://h:0"),
-            Err(RedisUrlError::Port("0".into()))
-        );
-        assert_eq!(
-            RedisUrl::parse("redis://h:99999"),
-            Err(RedisUrlError::Port("99999".into()))
-        );
-        assert_eq!(
-            RedisUrl::parse("redis://h/x"),
-            Err(RedisUrlError::Db("x".into()))
-        );
-        assert_eq!(
-            RedisUrl::parse("redis://u:%zz@h"),
-            Err(RedisUrlError::Escape)
-        );
-    }
-}
+mod tests;

@@ -92,3 +92,45 @@ TRACE_ENVELOPE_ENABLED
     assert!(file.contains_key("TRACE_ENVELOPE_ENABLED"));
     assert_eq!(file.get("TRACE_ENVELOPE_ENABLED"), None);
 }
+
+#[test]
+fn values_that_interpolated_a_secret_are_remembered_and_masked() {
+    let file = EnvFile::parse(
+        "API_TOKEN=tok-Hq3Lm8Wd\nAUTH_HEADER=Bearer ${API_TOKEN}\nHEADER_VALUE=x-${API_TOKEN}\n\
+         RELAYED=[${HEADER_VALUE}]\nDEFAULTED=${MISSING_SECRET:-fallback-Zp6Ce1}\n\
+         HOST=cache.internal\nPLAIN=redis://${HOST}:6379\nSIGNED=${BEARER}\nBEARER=Bearer abc\n\
+         LATE=${BEARER}\n",
+    );
+    for key in [
+        "AUTH_HEADER",
+        "HEADER_VALUE",
+        "RELAYED",
+        "DEFAULTED",
+        "LATE",
+    ] {
+        assert!(file.interpolates_secret(key), "{key}");
+        assert_eq!(file.display(key).as_deref(), Some(MASK), "{key}");
+    }
+    // The value is kept as python-dotenv resolves it: only its display changes.
+    assert_eq!(file.get("RELAYED"), Some("[x-tok-Hq3Lm8Wd]"));
+    for key in ["API_TOKEN", "HOST", "PLAIN", "SIGNED"] {
+        assert!(!file.interpolates_secret(key), "{key}");
+    }
+    // `SIGNED` expanded BEARER before it was set: it is empty, and nothing secret came in.
+    assert_eq!(file.display("SIGNED").as_deref(), Some(""));
+    assert_eq!(
+        file.display("PLAIN").as_deref(),
+        Some("redis://cache.internal:6379")
+    );
+    let shown = format!("{file:?}");
+    for secret in ["Hq3Lm8Wd", "Zp6Ce1"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
+
+#[test]
+fn a_redefined_key_keeps_only_its_last_values_origin() {
+    let file = EnvFile::parse("API_TOKEN=t\nX=${API_TOKEN}\nX=plain\nY=plain\nY=${API_TOKEN}\n");
+    assert!(!file.interpolates_secret("X"));
+    assert!(file.interpolates_secret("Y"));
+}

@@ -6,9 +6,14 @@
 //! *absent*; a present NAME without a value (`NAME` alone) or with an empty one gives "".
 
 /// Expands `value`; `lookup(name)` is `None` for an absent key and `Some(None)` for a key
-/// without a value.
-pub(super) fn expand<'a>(value: &str, lookup: impl Fn(&str) -> Option<Option<&'a str>>) -> String {
+/// without a value. Also returns the name of every variable expanded, present or not, in order
+/// (so the caller can tell a value that interpolated a secret).
+pub(super) fn expand<'a, 'v>(
+    value: &'v str,
+    lookup: impl Fn(&str) -> Option<Option<&'a str>>,
+) -> (String, Vec<&'v str>) {
     let mut out = String::with_capacity(value.len());
+    let mut names = Vec::new();
     let mut rest = value;
     while let Some(at) = rest.find("${") {
         match variable(&rest[at + 2..]) {
@@ -19,6 +24,7 @@ pub(super) fn expand<'a>(value: &str, lookup: impl Fn(&str) -> Option<Option<&'a
                     None => default.unwrap_or(""),
                 };
                 out.push_str(resolved);
+                names.push(name);
                 rest = &rest[at + 2 + len..];
             }
             None => {
@@ -29,7 +35,7 @@ pub(super) fn expand<'a>(value: &str, lookup: impl Fn(&str) -> Option<Option<&'a
         }
     }
     out.push_str(rest);
-    out
+    (out, names)
 }
 
 /// Matches the part after `${`: the name, the optional default, and the byte length up to and

@@ -18,6 +18,10 @@
 //!   default applies only when NAME is absent from the file (an empty or valueless NAME gives "");
 //! - duplicate keys: the last value wins, the key keeps the place where it first appeared.
 //!
+//! Interpolation is done while parsing, so the file remembers which values expanded a secret
+//! (`AUTH_HEADER=Bearer ${API_TOKEN}`): [`EnvFile::interpolates_secret`], used by
+//! [`EnvFile::display`] to hide them.
+//!
 //! A statement python-dotenv cannot parse becomes a [`ParseIssue`] and parsing resumes where
 //! python-dotenv resumes (the rest of the line), so later lines are not lost.
 
@@ -29,13 +33,13 @@ mod api_tests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::python::{py_lower, py_strip};
-use crate::secret::display_value;
+use crate::secret::{MASK, display_value, is_sensitive_key, is_sensitive_value};
 
 /// A statement that could not be parsed. The message never quotes the line: a malformed line
 /// may well hold a secret.
@@ -54,6 +58,8 @@ pub struct EnvFile {
     entries: Vec<(String, Option<String>)>,
     index: HashMap<String, usize>,
     issues: Vec<ParseIssue>,
+    /// Keys whose (final) value expanded a secret: see [`EnvFile::interpolates_secret`].
+    from_secret: HashSet<String>,
 }
 
 impl EnvFile {
@@ -64,9 +70,13 @@ impl EnvFile {
             match statement {
                 parser::Statement::Binding { key, value } => {
                     // python-dotenv's `resolve_variables`: each value sees the keys resolved so far.
-                    let value =
-                        value.map(|raw| interpolate::expand(&raw, |name| file.lookup(name)));
-                    file.insert(key, value);
+                    let mut from_secret = false;
+                    let value = value.map(|raw| {
+                        let (value, names) = interpolate::expand(&raw, |name| file.lookup(name));
+                        from_secret = names.iter().any(|name| file.names_secret(name));
+                        value
+                    });
+                    file.insert(key, value, from_secret);
                 }
                 parser::Statement::Issue(issue) => file.issues.push(issue),
             }
@@ -74,7 +84,12 @@ impl EnvFile {
         file
     }
 
-    fn insert(&mut self, key: String, value: Option<String>) {
+    fn insert(&mut self, key: String, value: Option<String>, from_secret: bool) {
+        if from_secret {
+            self.from_secret.insert(key.clone());
+        } else {
+            self.from_secret.remove(&key);
+        }
         match self.index.get(&key) {
             Some(&i) => self.entries[i].1 = value,
             None => {
@@ -82,6 +97,16 @@ impl EnvFile {
                 self.entries.push((key, value));
             }
         }
+    }
+
+    /// True when expanding `${name}` brings in a secret, as the file stands so far: the name is
+    /// display-sensitive ([`is_sensitive_key`], whether or not the file sets it: a `:-default`
+    /// next to a secret's name is one too), or its value looks like a secret or itself
+    /// interpolated one.
+    fn names_secret(&self, name: &str) -> bool {
+        is_sensitive_key(name)
+            || self.from_secret.contains(name)
+            || self.get(name).is_some_and(is_sensitive_value)
     }
 
     /// `Some(None)` for a key without a value, `None` for an absent key.
@@ -132,29 +157,46 @@ impl EnvFile {
         self.entries.is_empty()
     }
 
+    /// True when the value of `key` expanded a `${NAME}` (or `${NAME:-default}`) that brings in
+    /// a secret: NAME is display-sensitive ([`is_sensitive_key`]), or its value looks like a
+    /// secret ([`is_sensitive_value`]) or itself interpolated one (so the rule is transitive). Such
+    /// a value is a secret whatever its own key is called: `AUTH_HEADER=Bearer ${API_TOKEN}`,
+    /// `X=prefix-${DB_PWD}`.
+    pub fn interpolates_secret(&self, key: &str) -> bool {
+        self.from_secret.contains(key)
+    }
+
+    /// The value of `key` as it may be shown: [`MASK`] when it interpolated a secret
+    /// ([`Self::interpolates_secret`]), otherwise [`display_value`]. `None` as for [`Self::get`].
+    pub fn display(&self, key: &str) -> Option<String> {
+        let value = self.get(key)?;
+        Some(if self.interpolates_secret(key) && !value.is_empty() {
+            MASK.to_string()
+        } else {
+            display_value(key, value)
+        })
+    }
+
     /// The statements that could not be parsed, in file order.
     pub fn issues(&self) -> &[ParseIssue] {
         &self.issues
     }
 }
 
-/// Secret values are masked ([`display_value`]), so `{:?}` in a log line cannot leak them.
+/// Values are shown as [`EnvFile::display`] shows them, so `{:?}` in a log line cannot leak
+/// a secret.
 impl fmt::Debug for EnvFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Masked<'a>(&'a [(String, Option<String>)]);
+        struct Masked<'a>(&'a EnvFile);
         impl fmt::Debug for Masked<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_map()
-                    .entries(
-                        self.0
-                            .iter()
-                            .map(|(k, v)| (k, v.as_deref().map(|v| display_value(k, v)))),
-                    )
+                    .entries(self.0.keys().map(|k| (k, self.0.display(k))))
                     .finish()
             }
         }
         f.debug_struct("EnvFile")
-            .field("entries", &Masked(&self.entries))
+            .field("entries", &Masked(self))
             .field("issues", &self.issues)
             .finish()
     }

@@ -8,8 +8,16 @@
 //!   `REDIS_URL=rediss://user:pw@host` — are compared through a hash and never shown. The same
 //!   credential in both environments is flagged: a staging leak then opens production too, and
 //!   staging traffic lands in production systems.
-//! - Other values that differ are shown (URL credentials masked), except for keys expected to
-//!   differ between environments ([`expected_to_differ`]).
+//! - Other values that differ are listed, except for keys expected to differ between environments
+//!   ([`expected_to_differ`]), each side as [`EnvFile::display`] shows it: URL credentials and
+//!   query values masked, and values that may not be shown (a display-sensitive key such as
+//!   `DB_PWD` or `SLACK_WEBHOOK`, a secret-shaped value such as `Bearer …` or
+//!   `host=db password=…`, a value that interpolated a secret) masked whole, so the report says
+//!   *that* they differ, never what they are.
+//!
+//! Which keys are compared by hash stays [`is_secret_key`], the reference classification: the
+//! wider display rule ([`crate::secret::is_sensitive_key`]) would flag ordinary settings that
+//! rightly match (`SESSION_TIMEOUT=3600`) as shared credentials.
 //!
 //! Every list is sorted by key (code point order) so reports are stable.
 
@@ -19,7 +27,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 use crate::env_file::EnvFile;
-use crate::secret::{is_secret_key, mask_url_credentials};
+use crate::secret::is_secret_key;
 
 /// Markers of keys whose values naturally differ per environment: addresses (URL, URI, HOST,
 /// ORIGIN), identities (`_ID`, e.g. INNGEST_APP_ID, GHL_LOCATION_ID) and name-spacing (NAMESPACE,
@@ -64,9 +72,9 @@ impl ParityReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueDifference {
     pub key: String,
-    /// A's value, URL credentials masked.
+    /// A's value as [`EnvFile::display`] shows it (never a secret).
     pub a: String,
-    /// B's value, URL credentials masked.
+    /// B's value as [`EnvFile::display`] shows it (never a secret).
     pub b: String,
 }
 
@@ -114,8 +122,8 @@ pub fn parity(a_name: &str, a: &EnvFile, b_name: &str, b: &EnvFile) -> ParityRep
         if va != vb && !expected_to_differ(key) {
             report.differing_values.push(ValueDifference {
                 key: key.clone(),
-                a: mask_url_credentials(va),
-                b: mask_url_credentials(vb),
+                a: a.display(key).unwrap_or_default(),
+                b: b.display(key).unwrap_or_default(),
             });
         }
     }

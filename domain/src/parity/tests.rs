@@ -74,8 +74,12 @@ fn unexpected_value_differences_are_shown_with_url_credentials_masked() {
         ["DATABASE_DSN", "REDIS_REQUIRED", "TRACE_RETENTION_DAYS"]
     );
     let dsn = &report.differing_values[0];
-    assert_eq!(dsn.a, format!("postgres://app:{MASK}@db.staging:5432/caio"));
-    assert_eq!(dsn.b, format!("postgres://app:{MASK}@db.prod:5432/caio"));
+    // A DSN key may not be shown: only where it points is.
+    assert_eq!(
+        dsn.a,
+        format!("postgres://app:{MASK}@db.staging:5432/{MASK}")
+    );
+    assert_eq!(dsn.b, format!("postgres://app:{MASK}@db.prod:5432/{MASK}"));
     let flag = &report.differing_values[1];
     assert_eq!((flag.a.as_str(), flag.b.as_str()), ("false", "true"));
 }
@@ -186,4 +190,93 @@ fn text_report_names_keys_and_never_values_of_secrets() {
     let plain = EnvFile::parse("LOG_FORMAT=json\n");
     let clean = render_text(&parity("a", &plain, "b", &plain.clone()));
     assert!(clean.contains("clean"), "{clean}");
+}
+
+/// The values a viewer saw in issue 14 (item 7), each differing between the two files.
+const LEAKY_A: &str = "\
+API_TOKEN=tok-staging-Hq3Lm8Wd
+AUTHORIZATION=Bearer bearer-staging-Kf7Tz2
+BASIC_AUTH=admin:basic-staging-Rv5Qx1
+DB_PWD=pwd-staging-Nc4Js6
+DSN=host=db.staging password=dsn-staging-Yb8Pw3
+SLACK_WEBHOOK=https://hooks.slack.com/services/T01/B02/slack-staging-Gm2Vn7
+AUTH_HEADER=Bearer ${API_TOKEN}
+ALERT_HOOK=https://alerts.example.com/hook?apikey=query-staging-Ld9Sx4&v=1
+";
+
+const LEAKY_B: &str = "\
+API_TOKEN=tok-production-Zp6Ce1
+AUTHORIZATION=Bearer bearer-production-Uw3Ha9
+BASIC_AUTH=admin:basic-production-Jt1Mk5
+DB_PWD=pwd-production-Ox7Fy2
+DSN=host=db.prod password=dsn-production-Ea5Wr8
+SLACK_WEBHOOK=https://hooks.slack.com/services/T01/B02/slack-production-Ki4Bd6
+AUTH_HEADER=Bearer ${API_TOKEN}
+ALERT_HOOK=https://alerts.example.com/hook?apikey=query-production-Qs2Nv0&v=2
+";
+
+#[test]
+fn differing_values_of_keys_without_a_secret_looking_name_are_masked() {
+    let report = parity(
+        "staging",
+        &EnvFile::parse(LEAKY_A),
+        "production",
+        &EnvFile::parse(LEAKY_B),
+    );
+    let keys: Vec<&str> = report
+        .differing_values
+        .iter()
+        .map(|d| d.key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "ALERT_HOOK",
+            "AUTHORIZATION",
+            "AUTH_HEADER",
+            "BASIC_AUTH",
+            "DB_PWD",
+            "DSN",
+            "SLACK_WEBHOOK"
+        ]
+    );
+    let hook = &report.differing_values[0];
+    assert_eq!(
+        hook.a,
+        format!("https://alerts.example.com/hook?apikey={MASK}&v={MASK}")
+    );
+    for d in &report.differing_values[1..] {
+        assert_eq!((d.a.as_str(), d.b.as_str()), (MASK, MASK), "{}", d.key);
+    }
+    // The judgment is the reference's: none of these keys is compared as a credential.
+    assert!(report.shared_credentials.is_empty(), "{report:?}");
+    let shown = [
+        serde_json::to_string(&report).unwrap(),
+        format!("{report:?}"),
+        render_text(&report),
+    ];
+    let both = format!("{LEAKY_A}{LEAKY_B}");
+    let secrets: Vec<&str> = both
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|word| word.contains("-staging-") || word.contains("-production-"))
+        .collect();
+    assert_eq!(secrets.len(), 14);
+    for secret in secrets {
+        for out in &shown {
+            assert!(!out.contains(secret), "{secret} leaked: {out}");
+        }
+    }
+}
+
+#[test]
+fn a_value_that_interpolated_a_secret_is_masked() {
+    let a = EnvFile::parse("API_TOKEN=tok-a-123456\nHEADER_VALUE=x-${API_TOKEN}\n");
+    let b = EnvFile::parse("API_TOKEN=tok-b-654321\nHEADER_VALUE=x-${API_TOKEN}\n");
+    let report = parity("a", &a, "b", &b);
+    assert_eq!(report.differing_values.len(), 1);
+    let d = &report.differing_values[0];
+    assert_eq!(
+        (d.key.as_str(), d.a.as_str(), d.b.as_str()),
+        ("HEADER_VALUE", MASK, MASK)
+    );
 }
