@@ -312,9 +312,8 @@ impl Located<'_> {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = self.text[line_start..offset].chars().count() + 1;
         // The echoed line is masked: a config error must not print a credential someone pasted.
-        let line_text = domain::secret::mask_url_credentials(
-            self.text[line_start..].lines().next().unwrap_or(""),
-        );
+        let line_text =
+            domain::secret::mask_urls(self.text[line_start..].lines().next().unwrap_or(""));
         let key = key_context(self.text, line_start, &line_text);
         let message = match key {
             Some(key) if !message.contains(&key) => format!("{key}: {message}"),

@@ -38,7 +38,7 @@ pub async fn inspect(
     signing_key: Option<&str>,
     timeout: Duration,
 ) -> Result<InngestAnswer, String> {
-    let shown = domain::secret::mask_url_credentials(url);
+    let shown = domain::secret::mask_url(url);
     let mut request = client.get(url).timeout(timeout);
     if let Some(key) = signing_key {
         let now = SystemTime::now()

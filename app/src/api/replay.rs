@@ -7,7 +7,7 @@ use crate::model::{ReplayRunInfo, RunDetail, RunDiffView, SuiteSummary};
 
 #[server(prefix = "/api", endpoint = "replay/suites")]
 pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
-    use domain::secret::mask_url_credentials;
+    use domain::secret::{mask_url, mask_urls};
     use engine::config::RunnerConfig;
 
     let caller = super::authorize(domain::auth::Role::Viewer)?;
@@ -21,8 +21,8 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
             golden_set: super::file_name(&suite.golden_set),
             runner_kind: suite.runner.kind().to_string(),
             runner: match &suite.runner {
-                RunnerConfig::Command { argv, .. } => mask_url_credentials(&argv.join(" ")),
-                RunnerConfig::Http { url, .. } => mask_url_credentials(url),
+                RunnerConfig::Command { argv, .. } => mask_urls(&argv.join(" ")),
+                RunnerConfig::Http { url, .. } => mask_url(url),
                 RunnerConfig::Recorded { file } => super::file_name(file),
             },
             min_pass_rate: suite.min_pass_rate,
@@ -178,7 +178,7 @@ mod ssr {
             id: r.id,
             suite: r.suite,
             suite_version: r.suite_version,
-            runner: domain::secret::mask_url_credentials(&r.runner),
+            runner: domain::secret::mask_urls(&r.runner),
             status: r.status.as_str().to_string(),
             started_at: r.started_at,
             finished_at: r.finished_at,

@@ -58,7 +58,18 @@ pub async fn environment_detail(
                 .clone(),
         ),
     };
-    Ok(ssr::detail(&state, &env, window, compare.as_ref()).await?)
+    let mut detail = ssr::detail(&state, &env, window, compare.as_ref()).await?;
+    // Which keys differ is for everyone; the values (masked as they are) only for engineers
+    // and above: an ordinary-looking key can still hold something private.
+    if !caller.who.role.allows(domain::auth::Role::Engineer)
+        && let Some(parity) = detail.parity.as_mut()
+    {
+        for difference in &mut parity.differing_values {
+            difference.a = domain::secret::MASK.to_string();
+            difference.b = domain::secret::MASK.to_string();
+        }
+    }
+    Ok(detail)
 }
 
 /// Probes one environment now (configured environments only) and stores the round.
@@ -80,7 +91,7 @@ pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppErro
 #[cfg(feature = "ssr")]
 mod ssr {
     use domain::history::{WINDOWS, Window};
-    use domain::secret::mask_url_credentials;
+    use domain::secret::mask_url;
     use engine::AppState;
     use engine::config::{EnvironmentConfig, SecretSource};
 
@@ -146,7 +157,7 @@ mod ssr {
         EnvironmentSummary {
             name: env.name.to_string(),
             mode: env.mode,
-            base_url: mask_url_credentials(env.base_url.as_str()),
+            base_url: mask_url(env.base_url.as_str()),
             env_file: env.env_file.as_deref().map(crate::api::file_name),
             probe_interval_secs: env.probe_interval.as_secs(),
             expected_inngest_functions: env.expected_inngest_functions,

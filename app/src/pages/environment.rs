@@ -259,6 +259,7 @@ fn ParityView(report: ParityReport) -> impl IntoView {
             {keys(format!("Set in {b} only"), report.only_in_b)}
             {(!report.differing_values.is_empty()).then(|| view! {
                 <h3>"Values that differ where they should not"</h3>
+                <p class="hint">"Values are shown to engineers and admins only."</p>
                 <table>
                     <thead><tr><th scope="col">"Key"</th><th scope="col">{a.clone()}</th><th scope="col">{b.clone()}</th></tr></thead>
                     <tbody>

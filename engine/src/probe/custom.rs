@@ -30,7 +30,7 @@ pub(super) async fn probe(prober: &Prober, check: &CustomCheck) -> ProbeOutcome 
         .map(|r| r.shown.as_str())
         .collect();
     let evidence = json!({
-        "url": domain::secret::mask_url_credentials(&check.url),
+        "url": domain::secret::mask_url(&check.url),
         "status": fetched.status,
         "conditions": results.iter().map(|r| json!({"passed": r.passed, "shown": r.shown})).collect::<Vec<_>>(),
         "body": body.map(mask_evidence),

@@ -37,7 +37,7 @@ pub(super) async fn get(
     url: &str,
     headers: &[(String, String)],
 ) -> Result<Fetched, String> {
-    let shown = domain::secret::mask_url_credentials(url);
+    let shown = domain::secret::mask_url(url);
     let started = Instant::now();
     let mut request = prober.client.get(url);
     for (name, value) in headers {

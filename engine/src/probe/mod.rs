@@ -111,7 +111,8 @@ pub fn mask_evidence(value: Value) -> Value {
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| {
-                    let masked = if secret::is_secret_key(&k) && (v.is_string() || v.is_number()) {
+                    let masked = if secret::is_sensitive_key(&k) && (v.is_string() || v.is_number())
+                    {
                         Value::String(secret::MASK.to_string())
                     } else {
                         mask_evidence(v)
@@ -121,7 +122,11 @@ pub fn mask_evidence(value: Value) -> Value {
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(mask_evidence).collect()),
-        Value::String(s) => Value::String(secret::mask_url_credentials(&s)),
+        Value::String(s) => Value::String(if secret::is_sensitive_value(&s) {
+            secret::MASK.to_string()
+        } else {
+            secret::mask_urls(&s)
+        }),
         other => other,
     }
 }

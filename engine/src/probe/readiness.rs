@@ -43,7 +43,7 @@ pub(super) async fn probe(prober: &Prober, env: &EnvironmentConfig) -> ProbeOutc
                 .as_ref()
                 .and_then(|b| b.get("detail"))
                 .and_then(|d| d.as_str())
-                .map(domain::secret::mask_url_credentials)
+                .map(domain::secret::mask_urls)
                 .unwrap_or_else(|| "no detail given".into());
             ProbeOutcome::new(
                 "readiness",
@@ -64,7 +64,7 @@ pub(super) async fn probe(prober: &Prober, env: &EnvironmentConfig) -> ProbeOutc
 }
 
 pub(super) fn snippet(text: &str) -> String {
-    let t: String = domain::secret::mask_url_credentials(text.trim())
+    let t: String = domain::secret::mask_urls(text.trim())
         .chars()
         .take(300)
         .collect();

@@ -111,7 +111,7 @@ impl Runner {
     pub fn describe(&self) -> String {
         match self {
             Runner::Command { display, .. } => display.clone(),
-            Runner::Http { url, .. } => domain::secret::mask_url_credentials(url),
+            Runner::Http { url, .. } => domain::secret::mask_url(url),
             Runner::Recorded { runs } => format!("recorded:{}", runs.path().display()),
         }
     }
@@ -294,7 +294,7 @@ async fn run_http(
     for (name, value) in headers {
         request = request.header(name, value);
     }
-    let shown = domain::secret::mask_url_credentials(url);
+    let shown = domain::secret::mask_url(url);
     let mut response = request.send().await.map_err(|e| {
         if e.is_timeout() {
             format!(
