@@ -1,6 +1,10 @@
 //! The console's own health endpoints, in the reference service's shape
 //! (`/api/health/live`, `/api/health/ready`, `/api/runtime/dependencies`).
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -9,12 +13,27 @@ use axum::{Json, Router};
 use engine::AppState;
 use serde_json::json;
 
+/// How long an anonymous readiness answer is reused: a flood of anonymous checks costs one
+/// database and Redis check per interval, not one each.
+const ANONYMOUS_REUSE: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+struct Health {
+    state: AppState,
+    /// The last anonymous verdict and when it was measured; the lock is held while measuring,
+    /// so concurrent anonymous checks wait for one measurement.
+    anonymous: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/health/live", get(live))
         .route("/api/health/ready", get(ready))
         .route("/api/runtime/dependencies", get(dependencies))
-        .with_state(state)
+        .with_state(Health {
+            state,
+            anonymous: Arc::default(),
+        })
 }
 
 /// The process is up and serving. Says nothing about dependencies, by design: orchestrators
@@ -25,8 +44,36 @@ async fn live() -> Response {
 
 /// 200 with the report when every required dependency is ready; 503 with `{"detail": ...}`
 /// otherwise, exactly as the reference service answers.
-async fn ready(State(state): State<AppState>) -> Response {
-    let report = engine::health::runtime_report(&state).await;
+///
+/// Anonymous callers (load balancers, orchestrators) get the verdict only, measured at most
+/// every [`ANONYMOUS_REUSE`]: the details name file paths and addresses, which are for
+/// signed-in users.
+async fn ready(
+    State(health): State<Health>,
+    who: Option<Extension<domain::auth::Principal>>,
+) -> Response {
+    if who.is_none() {
+        let mut last = health.anonymous.lock().await;
+        let ready = match *last {
+            Some((at, ready)) if at.elapsed() < ANONYMOUS_REUSE => ready,
+            _ => {
+                let ready = engine::health::runtime_report(&health.state).await.ready;
+                *last = Some((Instant::now(), ready));
+                ready
+            }
+        };
+        drop(last);
+        return if ready {
+            Json(json!({ "status": "ready" })).into_response()
+        } else {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "detail": "Runtime dependencies not ready (sign in for details)" })),
+            )
+                .into_response()
+        };
+    }
+    let report = engine::health::runtime_report(&health.state).await;
     if report.ready {
         let checks: serde_json::Map<String, serde_json::Value> = report
             .dependencies
@@ -49,6 +96,7 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn dependencies(State(state): State<AppState>) -> Response {
-    Json(engine::health::runtime_report(&state).await).into_response()
+/// Signed-in callers only (the path is not public by default), always measured afresh.
+async fn dependencies(State(health): State<Health>) -> Response {
+    Json(engine::health::runtime_report(&health.state).await).into_response()
 }
