@@ -27,6 +27,8 @@ pub struct AppState {
     /// Becomes true when the console begins shutting down: long-lived responses (event
     /// streams) end so the graceful shutdown does not wait for them.
     pub stopping: watch::Sender<bool>,
+    /// Go-live verdicts measured a moment ago (see `golive::recent`).
+    pub verdicts: Arc<crate::golive::recent::RecentVerdicts>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             started: Instant::now(),
             rounds: broadcast::channel(256).0,
             stopping: watch::channel(false).0,
+            verdicts: Arc::default(),
         }
     }
 }

@@ -212,7 +212,7 @@ pub async fn start_gate_replay(id: i64) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "golive/verdict")]
 pub async fn golive_verdict(id: i64) -> Result<VerdictView, AppError> {
     let caller = super::authorize(domain::auth::Role::Viewer)?;
-    Ok(engine::golive::verdict_now(&caller.state, id).await?)
+    Ok(engine::golive::verdict_recent(&caller.state, id).await?)
 }
 
 /// The operator's final decision; the report of this moment is kept with it.

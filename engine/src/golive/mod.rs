@@ -5,6 +5,7 @@
 
 mod checks;
 mod criteria;
+pub mod recent;
 
 use domain::Mode;
 use domain::golive::{Check, Checklist, StepEvent, StepId, Verdict, VerdictReport};
@@ -124,6 +125,19 @@ pub async fn act(
     action: Action,
     actor: &str,
 ) -> Result<Vec<(StepId, Check)>, GoLiveError> {
+    let acted = act_on_checklist(state, id, step, action, actor).await;
+    // What the verdict depends on may have changed: the next look measures it again.
+    state.verdicts.forget(id).await;
+    acted
+}
+
+async fn act_on_checklist(
+    state: &AppState,
+    id: i64,
+    step: StepId,
+    action: Action,
+    actor: &str,
+) -> Result<Vec<(StepId, Check)>, GoLiveError> {
     let (row, _, checklist) = state.store.golive(id).await?;
     if row.ended_unix.is_some() {
         return Err(GoLiveError::Finished(id));
@@ -225,6 +239,15 @@ pub async fn verdict_now(state: &AppState, id: i64) -> Result<VerdictReport, GoL
     let (row, _, checklist) = state.store.golive(id).await?;
     let pair = pair_of(state, &row)?;
     Ok(verdict_report(state, pair, &checklist, now_unix()).await)
+}
+
+/// The verdict measured at most [`recent::MAX_AGE`] ago (what viewers are shown; a sign-off
+/// measures afresh with [`verdict_now`]).
+pub async fn verdict_recent(state: &AppState, id: i64) -> Result<VerdictReport, GoLiveError> {
+    state
+        .verdicts
+        .get_or_measure(id, async || verdict_now(state, id).await)
+        .await
 }
 
 /// The operator's final decision, with the report of this moment kept beside it. Go is
