@@ -82,18 +82,24 @@ pub async fn revoke_token(id: String) -> Result<bool, AppError> {
     Ok(revoked)
 }
 
-/// The audit log, newest first, filtered by action and actor (substring).
+/// Entries of the audit log on one page of the Settings page.
+pub const AUDIT_PAGE: usize = 200;
+
+/// One page of the audit log, newest first, filtered by action and actor (substring);
+/// `before_id` pages back from the oldest entry shown.
 #[server(prefix = "/api", endpoint = "admin/audit")]
 pub async fn audit_log(
     action: Option<String>,
     actor: Option<String>,
+    before_id: Option<i64>,
 ) -> Result<Vec<crate::model::AuditRecord>, AppError> {
     let caller = super::authorize(domain::auth::Role::Admin)?;
     let query = engine::store::AuditQuery {
         action: action.filter(|a| !a.is_empty()),
         actor: actor.filter(|a| !a.is_empty()),
-        since_unix: None,
-        limit: Some(500),
+        limit: Some(AUDIT_PAGE as u32),
+        before_id,
+        ..Default::default()
     };
     Ok(caller.state.store.audit_entries(query).await?)
 }

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::admin::{CreateToken, RevokeToken, audit_log, get_console_info, list_tokens};
+use crate::api::admin::{
+    AUDIT_PAGE, CreateToken, RevokeToken, audit_log, get_console_info, list_tokens,
+};
 use crate::components::load_error::LoadError;
 use crate::model::{AuditRecord, ConsoleInfo, TokenInfo};
 
@@ -137,35 +139,51 @@ const AUDIT_ACTIONS: [&str; 9] = [
 fn AuditLog(create: ServerAction<CreateToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     let action = RwSignal::new(String::new());
     let actor = RwSignal::new(String::new());
+    // The page shown: `None` the newest entries, `Some(id)` those older than entry `id`.
+    let before = RwSignal::new(None::<i64>);
     let entries = Resource::new(
         move || {
             (
                 action.get(),
                 actor.get(),
+                before.get(),
                 create.version().get(),
                 revoke.version().get(),
             )
         },
-        |(action, actor, _, _)| audit_log(Some(action), Some(actor)),
+        |(action, actor, before, _, _)| audit_log(Some(action), Some(actor), before),
     );
     view! {
         <section aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit log"</h2>
             <div class="filters">
                 <label for="audit-action">"Action"</label>
-                <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
+                <select id="audit-action" on:change=move |ev| { before.set(None); action.set(event_target_value(&ev)); }>
                     <option value="">"all"</option>
                     {AUDIT_ACTIONS.into_iter().map(|a| view! { <option value=a>{a.replace('_', " ")}</option> }).collect_view()}
                 </select>
                 <label for="audit-actor">"Actor contains"</label>
-                <input id="audit-actor" type="search" bind:value=actor autocomplete="off"/>
+                <input id="audit-actor" type="search" bind:value=actor on:input=move |_| before.set(None) autocomplete="off"/>
                 <a class="button button-secondary" href="/api/admin/audit.jsonl" download="greenlight-audit.jsonl">"Export as JSON lines"</a>
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
                 {move || Suspend::new(async move {
                     match entries.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No matching entries."</p> }.into_any(),
-                        Ok(list) => view! { <AuditTable list/> }.into_any(),
+                        Ok(list) => {
+                            let older = (list.len() == AUDIT_PAGE).then(|| list.last().map(|e| e.id)).flatten();
+                            view! {
+                                <AuditTable list/>
+                                <nav class="pager" aria-label="Audit log pages">
+                                    {move || before.get().is_some().then(|| view! {
+                                        <button type="button" class="button button-secondary" on:click=move |_| before.set(None)>"Newest entries"</button>
+                                    })}
+                                    {older.map(|id| view! {
+                                        <button type="button" class="button button-secondary" on:click=move |_| before.set(Some(id))>"Older entries"</button>
+                                    })}
+                                </nav>
+                            }.into_any()
+                        }
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}

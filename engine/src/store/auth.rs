@@ -82,7 +82,14 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub actor: Option<String>,
     pub since_unix: Option<f64>,
+    /// Rows at most (default 1,000, never more than 100,000).
     pub limit: Option<u32>,
+    /// Only rows older than this id (the next page, newest first).
+    pub before_id: Option<i64>,
+    /// Only rows newer than this id (the next page, oldest first).
+    pub after_id: Option<i64>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
 }
 
 pub fn now_unix() -> f64 {
@@ -334,20 +341,29 @@ impl Store {
     }
 
     /// Audit entries, newest first.
+    /// One page of the audit log (see [`AuditQuery`]), read beside the writer.
     pub async fn audit_entries(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
-        self.write(move |conn| {
+        self.read(move |conn| {
+            let order = if query.oldest_first { "ASC" } else { "DESC" };
             let mut stmt = conn
-                .prepare(
+                .prepare(&format!(
                     "SELECT id, at_unix, actor, action, target, outcome, client, detail_json FROM audit_log
                      WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR actor LIKE '%' || ?2 || '%')
-                       AND (?3 IS NULL OR at_unix >= ?3)
-                     ORDER BY id DESC LIMIT ?4",
-                )
+                       AND (?3 IS NULL OR at_unix >= ?3) AND (?5 IS NULL OR id < ?5) AND (?6 IS NULL OR id > ?6)
+                     ORDER BY id {order} LIMIT ?4"
+                ))
                 .map_err(|e| Error::db("read the audit log", e))?;
             let limit = i64::from(query.limit.unwrap_or(1_000).min(100_000));
             let rows = stmt
                 .query_map(
-                    params![query.action, query.actor, query.since_unix, limit],
+                    params![
+                        query.action,
+                        query.actor,
+                        query.since_unix,
+                        limit,
+                        query.before_id,
+                        query.after_id
+                    ],
                     |r| {
                         let detail: String = r.get(7)?;
                         Ok(AuditEntry {

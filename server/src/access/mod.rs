@@ -1,23 +1,24 @@
 //! Who gets in: the sign-in guard in front of every route, sign-in and sign-out, the one-time
 //! setup link for the first admin, the same-origin check, and the security headers.
 
+mod audit_export;
 mod client;
 pub mod limiter;
 mod pages;
+mod setup;
+mod sign_in;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::auth::{Principal, Role, hex};
+use domain::auth::{Principal, hex};
 use engine::AppState;
-use serde::Deserialize;
 
 use limiter::SignInLimiter;
 
@@ -74,7 +75,10 @@ impl Access {
             Some(hex(&engine::store::auth::random_bytes::<16>()?))
         };
         let limiter: Arc<SignInLimiter> = Arc::default();
-        tokio::spawn(write_tallies(Arc::downgrade(&limiter), app.store.clone()));
+        tokio::spawn(sign_in::write_tallies(
+            Arc::downgrade(&limiter),
+            app.store.clone(),
+        ));
         Ok(Self {
             app,
             limiter,
@@ -110,11 +114,11 @@ impl Access {
 
 pub fn routes(access: Access) -> Router {
     Router::new()
-        .route("/api/auth/login", post(sign_in))
-        .route("/api/auth/logout", post(sign_out))
+        .route("/api/auth/login", post(sign_in::sign_in))
+        .route("/api/auth/logout", post(sign_in::sign_out))
         .route("/setup", get(pages::setup_form))
-        .route("/api/auth/setup", post(setup))
-        .route("/api/admin/audit.jsonl", get(audit_export))
+        .route("/api/auth/setup", post(setup::setup))
+        .route("/api/admin/audit.jsonl", get(audit_export::audit_export))
         .with_state(access)
 }
 
@@ -303,293 +307,6 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Where to go after signing in: a path of this site only. Refused (and replaced by `/`):
-/// anything not starting with one `/`, a second `/` or `\` after it (`//host`, `/\host`), and
-/// any backslash or control character anywhere: browsers drop tabs and newlines from a
-/// `Location` and read `\` as `/`, so `/\t/evil.example` would become `//evil.example`.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n[1..].starts_with(['/', '\\'])
-                && !n.chars().any(|c| c == '\\' || c.is_control()) =>
-        {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct SignInForm {
-    token: String,
-    next: Option<String>,
-}
-
-/// Sign-in. A client that failed too often this minute is answered 429 unless its token
-/// verifies (so a neighbour behind the same address, or an attacker, never locks out a
-/// valid token); a malformed token is refused without a database read. Failures reach the
-/// audit log as the limiter decides (see `limiter`): at most two rows a client a minute.
-async fn sign_in(
-    State(access): State<Access>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<SignInForm>,
-) -> Response {
-    let next = safe_next(form.next.as_deref());
-    let ip = access.client(peer, &headers);
-    let client = ip.to_string();
-    let store = &access.app.store;
-    let allowed = access.app.config.server.access.sign_in_attempts_per_minute;
-    if !same_origin(&headers) {
-        return problem(StatusCode::FORBIDDEN, "Cross-site sign-in refused.");
-    }
-    let blocked = access.limiter.is_blocked(ip, allowed, Instant::now());
-    let who = match store.authenticate_token(&form.token).await {
-        Ok(Some(who)) => who,
-        Ok(None) => {
-            let record = access.limiter.record_failure(ip, blocked, Instant::now());
-            if record == limiter::Record::Write {
-                failed_sign_in(store, &client, "invalid token", 1, 0).await;
-            }
-            if blocked {
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, "60")],
-                    "Too many failed sign-ins from this address; wait a minute and try again.",
-                )
-                    .into_response();
-            }
-            return Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next)))
-                .into_response();
-        }
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    };
-    access.limiter.clear(ip);
-    let session = match store.create_session(&who.token_id).await {
-        Ok(s) => s,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    };
-    let _ = store
-        .audit(
-            &actor(&who),
-            "sign_in",
-            "",
-            "success",
-            &client,
-            serde_json::json!({"role": who.role}),
-        )
-        .await;
-    let secure = access.secure(&headers);
-    let max_age = access.app.config.server.access.sessions.absolute_secs as u64;
-    let cookie = if secure {
-        format!(
-            "{SECURE_SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}; Secure"
-        )
-    } else {
-        format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
-    };
-    let mut response = Redirect::to(&next).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
-}
-
-/// One audit row for `failures` failed sign-ins from `client` (`refused` of them answered
-/// 429 without a check).
-async fn failed_sign_in(
-    store: &engine::Store,
-    client: &str,
-    reason: &str,
-    failures: u64,
-    refused: u64,
-) {
-    let detail = if failures == 1 {
-        serde_json::json!({ "reason": reason })
-    } else {
-        serde_json::json!({ "reason": reason, "count": failures, "refused": refused })
-    };
-    if let Err(e) = store
-        .audit("anonymous", "sign_in", "", "failure", client, detail)
-        .await
-    {
-        tracing::error!(error = %e, "cannot append to the audit log");
-    }
-}
-
-/// Writes the limiter's counts of failed sign-ins every 15 s, as one row per client and
-/// minute, until the limiter is gone (the console stopped).
-async fn write_tallies(limiter: std::sync::Weak<SignInLimiter>, store: engine::Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let Some(limiter) = limiter.upgrade() else {
-            return;
-        };
-        let tallies = limiter.take_tallies(Instant::now(), false);
-        drop(limiter);
-        for t in tallies {
-            let client = t
-                .client
-                .map_or_else(|| "various clients".to_string(), |ip| ip.to_string());
-            let reason = format!("repeated failed sign-ins over {} s", t.age.as_secs());
-            failed_sign_in(&store, &client, &reason, t.failures, t.refused).await;
-        }
-    }
-}
-
-pub fn actor(who: &Principal) -> String {
-    format!("token {} ({})", who.token_id, who.name)
-}
-
-async fn sign_out(
-    State(access): State<Access>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    let client = access.client(peer, &headers).to_string();
-    if let Ok(Some(session)) = session_cookie(&headers, access.secure(&headers)) {
-        let _ = access.app.store.end_session(&session).await;
-        let _ = access
-            .app
-            .store
-            .audit(
-                "session",
-                "sign_out",
-                "",
-                "success",
-                &client,
-                serde_json::json!({}),
-            )
-            .await;
-    }
-    let mut response = Redirect::to("/login?signed_out=1").into_response();
-    for clear in [
-        "gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-        "__Host-gl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
-    ] {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, HeaderValue::from_static(clear));
-    }
-    response
-}
-
-#[derive(Deserialize)]
-pub struct SetupQuery {
-    pub code: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct SetupForm {
-    code: String,
-    name: String,
-}
-
-async fn setup(
-    State(access): State<Access>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<SetupForm>,
-) -> Response {
-    if !same_origin(&headers) {
-        return problem(StatusCode::FORBIDDEN, "Cross-site setup refused.");
-    }
-    let name = form.name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return pages::setup_error("Give the first admin a name (1 to 100 characters).");
-    }
-    // Take the code: it works once.
-    let valid = {
-        let mut code = access.setup_code.lock().unwrap_or_else(|p| p.into_inner());
-        let ok = code
-            .as_deref()
-            .is_some_and(|c| constant_time_eq(c, &form.code));
-        if ok {
-            *code = None;
-        }
-        ok
-    };
-    // An admin may have been created since the console started (`greenlight token create
-    // --role admin` while it runs): then the link is dead too.
-    let admin_exists = match access.app.store.has_admin().await {
-        Ok(exists) => exists,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    };
-    if !valid || admin_exists {
-        return pages::setup_error(
-            "This setup link is not valid (already used, or an admin exists). Ask an admin for a token.",
-        );
-    }
-    match access.app.store.create_token(name, Role::Admin).await {
-        Ok((row, token)) => {
-            let _ = access
-                .app
-                .store
-                .audit(
-                    "setup link",
-                    "token_created",
-                    &row.id,
-                    "success",
-                    &access.client(peer, &headers).to_string(),
-                    serde_json::json!({"name": row.name, "role": row.role}),
-                )
-                .await;
-            pages::setup_done(&token)
-        }
-        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    }
-}
-
-/// The whole audit log as JSON lines, oldest first (admins only).
-async fn audit_export(State(access): State<Access>, request: Request) -> Response {
-    match request.extensions().get::<Principal>() {
-        Some(who) if who.role.allows(Role::Admin) => {}
-        Some(_) => {
-            return problem(
-                StatusCode::FORBIDDEN,
-                "Only admins may export the audit log.",
-            );
-        }
-        None => return problem(StatusCode::UNAUTHORIZED, "Sign in first."),
-    }
-    let query = engine::store::AuditQuery {
-        limit: Some(100_000),
-        ..Default::default()
-    };
-    match access.app.store.audit_entries(query).await {
-        Ok(entries) => {
-            let mut body = String::new();
-            for entry in entries.iter().rev() {
-                if let Ok(line) = serde_json::to_string(entry) {
-                    body.push_str(&line);
-                    body.push('\n');
-                }
-            }
-            (
-                [
-                    (header::CONTENT_TYPE, "application/x-ndjson"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"greenlight-audit.jsonl\"",
-                    ),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-    }
-}
-
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 pub use pages::SetupQueryParams;
+pub use setup::SetupQuery;
+pub use sign_in::{SignInForm, actor};

@@ -29,7 +29,7 @@ pub(super) async fn setup_form(
     Query(query): Query<SetupQueryParams>,
 ) -> Response {
     let valid = match (access.setup_code(), query.code.as_deref()) {
-        (Some(code), Some(given)) => super::constant_time_eq(&code, given),
+        (Some(code), Some(given)) => super::setup::constant_time_eq(&code, given),
         _ => false,
     };
     if !valid {
