@@ -16,6 +16,15 @@ const EVENT_KEY: &str = "evt-secret-value-222";
 const DASHBOARD_TOKEN: &str = "dash-secret-value-333-Zq8Lw2Nv";
 const OPENAI: &str = "sk-openai-secret-444";
 const ANTHROPIC: &str = "sk-ant-secret-555";
+/// Secrets under keys without a classic secret-looking name (one per environment: they differ,
+/// so the parity report lists them), in a URL query, and in a Redis password with a `/`.
+const AUTHORIZATION: &str = "auth-secret-666";
+const BASIC: &str = "basic-secret-777";
+const DB_PWD: &str = "pwd-secret-888";
+const DSN_PASSWORD: &str = "dsn-secret-999";
+const SLACK: &str = "slack-secret-aaa";
+const QUERY_KEY: &str = "query-secret-bbb";
+const REDIS_FRAGMENT: &str = "QwZ7x";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -50,14 +59,25 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
                 "ENVIRONMENT={env}\nLOG_LEVEL=INFO\nOPENAI_API_KEY={OPENAI}\nANTHROPIC_API_KEY={ANTHROPIC}\n\
                  REDIS_URL=redis://:{REDIS_PASSWORD}@127.0.0.1:{}/0\nREDIS_REQUIRED=true\n\
                  INNGEST_SIGNING_KEY=signkey-prod-{SIGNING_HEX}\nINNGEST_EVENT_KEY={EVENT_KEY}\n\
-                 DASHBOARD_AUTH_TOKEN={DASHBOARD_TOKEN}\n",
+                 DASHBOARD_AUTH_TOKEN={DASHBOARD_TOKEN}\n\
+                 AUTHORIZATION=Bearer {AUTHORIZATION}-{env}\nBASIC_AUTH=admin:{BASIC}-{env}\nDB_PWD={DB_PWD}-{env}\n\
+                 DSN=host=db password={DSN_PASSWORD}-{env}\n\
+                 SLACK_WEBHOOK=https://hooks.slack.com/services/T0/B0/{SLACK}-{env}\n\
+                 AUTH_HEADER=Bearer ${{OPENAI_API_KEY}}\nCALLBACK_URL=https://cb.example/hook?apikey={QUERY_KEY}-{env}&v=1\n",
                 redis.port
             ),
         )
         .unwrap();
     }
+    std::fs::write(
+        dir.path().join("broken.env"),
+        format!("ENVIRONMENT=development\nREDIS_URL=redis://:{REDIS_FRAGMENT}/Yz9Leak@127.0.0.1:1/0\nREDIS_REQUIRED=true\n"),
+    )
+    .unwrap();
     let config = format!(
-        "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{base}\"\nenv_file = \"staging.env\"\n\
+        "[[environments]]\nname = \"broken\"\nmode = \"development\"\nbase_url = \"{base}\"\nenv_file = \"broken.env\"\n\
+         probe_interval_secs = 3600\n\n\
+         [[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{base}\"\nenv_file = \"staging.env\"\n\
          probe_interval_secs = 3600\ndependencies_auth = {{ from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n\n\
          [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{base}\"\nenv_file = \"production.env\"\n\
          probe_interval_secs = 3600\ndependencies_auth = {{ from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n"
@@ -89,6 +109,21 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         assert_eq!(probe("dependencies")["status"], "healthy", "{text}");
         bodies.push((format!("probe {env}"), text));
     }
+    // A Redis password with a raw `/` cannot be parsed; the message says why in words.
+    let broken = client
+        .post(app.url("/api/status/probe"))
+        .form(&[("environment", "broken")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        broken.contains("percent-encode") || broken.contains("%2F"),
+        "{broken}"
+    );
+    bodies.push(("probe broken".into(), broken));
     let posts: &[(&str, &[(&str, &str)])] = &[
         ("/api/status/environments", &[]),
         ("/api/status/overview", &[]),
@@ -158,6 +193,48 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         assert!(r.status().is_success(), "{path}: {}", r.status());
         bodies.push((path.to_string(), r.text().await.unwrap()));
     }
+    // The same pages and answers as a viewer: the parity report lists the differing keys
+    // without their values.
+    let viewer = app.client_with(&app.token(domain::auth::Role::Viewer).await);
+    let parity = viewer
+        .post(app.url("/api/status/environment"))
+        .form(&[("environment", "staging"), ("compare", "production")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        parity.contains("DB_PWD") && parity.contains("SLACK_WEBHOOK"),
+        "{parity}"
+    );
+    assert!(
+        !parity.contains("hooks.slack.com"),
+        "viewers see no differing value: {parity}"
+    );
+    bodies.push(("viewer parity".into(), parity));
+    for path in [
+        "/",
+        "/environments/staging?compare=production",
+        "/replays",
+        "/go-live",
+        &format!("/go-live/{id}"),
+        &format!("/go-live/{id}/report"),
+    ] {
+        let r = viewer.get(app.url(path)).send().await.unwrap();
+        assert!(r.status().is_success(), "viewer {path}: {}", r.status());
+        bodies.push((format!("viewer {path}"), r.text().await.unwrap()));
+    }
+    for (path, form) in [
+        ("/api/status/overview", vec![]),
+        ("/api/golive/verdict", vec![("id", id.as_str())]),
+        ("/api/golive/get", vec![("id", id.as_str())]),
+    ] {
+        let r = viewer.post(app.url(path)).form(&form).send().await.unwrap();
+        assert!(r.status().is_success(), "viewer {path}: {}", r.status());
+        bodies.push((format!("viewer {path}"), r.text().await.unwrap()));
+    }
     // The admin token's secret part is a secret too.
     let admin_secret = app.admin_token.rsplit('_').next().unwrap().to_string();
     app.stop().await.unwrap();
@@ -171,6 +248,13 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         DASHBOARD_TOKEN,
         OPENAI,
         ANTHROPIC,
+        AUTHORIZATION,
+        BASIC,
+        DB_PWD,
+        DSN_PASSWORD,
+        SLACK,
+        QUERY_KEY,
+        REDIS_FRAGMENT,
     ];
     let mut leaks = Vec::new();
     for secret in secrets.iter().copied().chain([admin_secret.as_str()]) {
