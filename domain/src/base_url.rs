@@ -27,22 +27,22 @@ pub enum BaseUrlError {
 impl BaseUrl {
     pub fn parse(raw: &str) -> Result<Self, BaseUrlError> {
         let raw = raw.trim();
+        // Errors quote the URL only as it may be shown: user-info and query values masked.
+        let shown = || crate::secret::mask_url(raw);
         let rest = raw
             .strip_prefix("https://")
             .or_else(|| raw.strip_prefix("http://"))
-            .ok_or_else(|| BaseUrlError::Scheme(raw.to_string()))?;
+            .ok_or_else(|| BaseUrlError::Scheme(shown()))?;
         if raw.contains(['?', '#']) {
-            return Err(BaseUrlError::QueryOrFragment(raw.to_string()));
+            return Err(BaseUrlError::QueryOrFragment(shown()));
         }
         let authority = rest.split('/').next().unwrap_or("");
         if authority.contains('@') {
             // Never echo the credentials back in the error.
-            return Err(BaseUrlError::Credentials(
-                crate::secret::mask_url_credentials(raw),
-            ));
+            return Err(BaseUrlError::Credentials(shown()));
         }
         if authority.is_empty() || authority.starts_with(':') {
-            return Err(BaseUrlError::NoHost(raw.to_string()));
+            return Err(BaseUrlError::NoHost(shown()));
         }
         Ok(Self(raw.trim_end_matches('/').to_string()))
     }
