@@ -26,18 +26,30 @@ pub(super) fn capped(report: &EnvironmentReport) -> Cow<'_, EnvironmentReport> {
             continue;
         }
         let text = serde_json::to_string(&probe.evidence).unwrap_or_default();
-        let mut end = MAX_STORED_EVIDENCE;
+        probe.evidence = cut(&text, size);
+    }
+    Cow::Owned(report)
+}
+
+/// The head of `text` (evidence of `size` bytes) as a JSON value that is itself at most
+/// [`MAX_STORED_EVIDENCE`] bytes: quotes and escapes in the head grow when it is written as
+/// a string, so the head shrinks until the whole fits.
+fn cut(text: &str, size: usize) -> serde_json::Value {
+    let mut end = MAX_STORED_EVIDENCE.min(text.len());
+    loop {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        probe.evidence = serde_json::json!({
-            "cut": format!(
-                "the evidence was {size} bytes of JSON; the first {end} are kept, as text"
-            ),
+        let value = serde_json::json!({
+            "cut": format!("the evidence was {size} bytes of JSON; the first {end} are kept, as text"),
             "head": &text[..end],
         });
+        let written = serde_json::to_string(&value).map_or(0, |t| t.len());
+        if written <= MAX_STORED_EVIDENCE || end == 0 {
+            return value;
+        }
+        end = end.saturating_sub(written - MAX_STORED_EVIDENCE);
     }
-    Cow::Owned(report)
 }
 
 #[cfg(test)]
@@ -59,7 +71,7 @@ mod tests {
         };
         let stored = capped(&report);
         let text = serde_json::to_string(&stored.probes[0].evidence).unwrap();
-        assert!(text.len() < MAX_STORED_EVIDENCE + 200, "{}", text.len());
+        assert!(text.len() <= MAX_STORED_EVIDENCE, "{}", text.len());
         assert!(text.contains("200011 bytes"), "{text:.200}");
         assert_eq!(stored.probes[1], small);
         assert!(
