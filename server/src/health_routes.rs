@@ -17,12 +17,20 @@ use serde_json::json;
 /// database and Redis check per interval, not one each.
 const ANONYMOUS_REUSE: Duration = Duration::from_secs(2);
 
+/// What an anonymous caller learns: ready or not, and the names of the dependencies that
+/// failed (`database`, `redis`), never their messages.
+#[derive(Clone)]
+struct Verdict {
+    ready: bool,
+    failing: Vec<String>,
+}
+
 #[derive(Clone)]
 struct Health {
     state: AppState,
     /// The last anonymous verdict and when it was measured; the lock is held while measuring,
     /// so concurrent anonymous checks wait for one measurement.
-    anonymous: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
+    anonymous: Arc<tokio::sync::Mutex<Option<(Instant, Verdict)>>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -54,21 +62,34 @@ async fn ready(
 ) -> Response {
     if who.is_none() {
         let mut last = health.anonymous.lock().await;
-        let ready = match *last {
-            Some((at, ready)) if at.elapsed() < ANONYMOUS_REUSE => ready,
+        let verdict = match &*last {
+            Some((at, verdict)) if at.elapsed() < ANONYMOUS_REUSE => verdict.clone(),
             _ => {
-                let ready = engine::health::runtime_report(&health.state).await.ready;
-                *last = Some((Instant::now(), ready));
-                ready
+                let report = engine::health::runtime_report(&health.state).await;
+                let verdict = Verdict {
+                    ready: report.ready,
+                    failing: report
+                        .dependencies
+                        .values()
+                        .filter(|d| !d.ready)
+                        .map(|d| d.name.clone())
+                        .collect(),
+                };
+                *last = Some((Instant::now(), verdict.clone()));
+                verdict
             }
         };
         drop(last);
-        return if ready {
+        return if verdict.ready {
             Json(json!({ "status": "ready" })).into_response()
         } else {
+            let detail = format!(
+                "Runtime dependencies not ready: {} (sign in for details)",
+                verdict.failing.join(", ")
+            );
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "detail": "Runtime dependencies not ready (sign in for details)" })),
+                Json(json!({ "detail": detail })),
             )
                 .into_response()
         };

@@ -460,11 +460,7 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn(CONFIG).await;
     // The support's admin token would make the link dead (no admin may exist when it is used).
-    app.state
-        .store
-        .revoke_token(&app.admin_token_id)
-        .await
-        .unwrap();
+    app.revoke_admin().await;
     let code = app
         .setup_code
         .clone()

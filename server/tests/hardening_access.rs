@@ -153,11 +153,7 @@ async fn sign_in_only_ever_sends_the_browser_to_a_path_of_this_site() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_setup_link_dies_when_an_admin_is_created_with_the_cli_meanwhile() {
     let app = TestApp::spawn(CONFIG).await;
-    app.state
-        .store
-        .revoke_token(&app.admin_token_id)
-        .await
-        .unwrap();
+    app.revoke_admin().await;
     let code = app.setup_code.clone().expect("a setup code");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
         .args([

@@ -123,16 +123,7 @@ async fn a_probed_services_redirect_is_not_followed_and_its_target_gets_no_secre
          dependencies_auth = {{ header = \"X-Dashboard-Token\", from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n"
     );
     let app = TestApp::spawn_with(&config, dir.path()).await;
-    let answer = app
-        .client()
-        .post(app.url("/api/status/probe"))
-        .form(&[("environment", "svc")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let answer = app.probe("svc").await;
     assert!(answer.contains("does not follow redirects"), "{answer}");
     assert!(answer.contains("HTTP 302"), "{answer}");
     assert!(
@@ -233,14 +224,8 @@ async fn a_round_with_a_large_answer_stores_only_the_head_of_its_evidence() {
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
     let app = TestApp::spawn(&config).await;
-    let probed = app
-        .client()
-        .post(app.url("/api/status/probe"))
-        .form(&[("environment", "svc")])
-        .send()
-        .await
-        .unwrap();
-    assert!(probed.status().is_success());
+    let probed = app.probe("svc").await;
+    assert!(probed.contains("\"probes\""), "{probed:.300}");
     let stored = app
         .state
         .store
@@ -302,6 +287,10 @@ async fn anonymous_health_checks_get_the_verdict_only() {
         .unwrap();
     assert_eq!(answer.status(), 503);
     let text = answer.text().await.unwrap();
+    assert!(
+        text.contains("not ready: database"),
+        "what failed is named: {text}"
+    );
     assert!(
         !text.contains("SQLite") && !text.contains(&*app.data_dir.path().to_string_lossy()),
         "{text}"

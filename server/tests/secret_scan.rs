@@ -86,13 +86,7 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
     let client = app.client();
     let mut bodies = Vec::new();
     for env in ["staging", "production"] {
-        let r = client
-            .post(app.url("/api/status/probe"))
-            .form(&[("environment", env)])
-            .send()
-            .await
-            .unwrap();
-        let text = r.text().await.unwrap();
+        let text = app.probe(env).await;
         // The probes really used the secrets: Redis answered with the password, and the
         // dashboard token was accepted.
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -110,15 +104,7 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         bodies.push((format!("probe {env}"), text));
     }
     // A Redis password with a raw `/` cannot be parsed; the message says why in words.
-    let broken = client
-        .post(app.url("/api/status/probe"))
-        .form(&[("environment", "broken")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let broken = app.probe("broken").await;
     assert!(
         broken.contains("percent-encode") || broken.contains("%2F"),
         "{broken}"

@@ -152,6 +152,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Revokes the admin token created at start: a console without an admin (the setup
+    /// link's case).
+    pub async fn revoke_admin(&self) {
+        self.state
+            .store
+            .revoke_token(&self.admin_token_id)
+            .await
+            .expect("revoke the test admin");
+    }
+
+    /// "Probe now" on `environment` as the admin; the answer's text.
+    pub async fn probe(&self, environment: &str) -> String {
+        self.client()
+            .post(self.url("/api/status/probe"))
+            .form(&[("environment", environment)])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// A token of `role`, created directly in the store.
     pub async fn token(&self, role: domain::auth::Role) -> String {
         self.state
