@@ -183,16 +183,7 @@ async fn viewers_opening_a_verdict_share_one_measurement() {
          [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
     let app = TestApp::spawn(&config).await;
-    let started = app
-        .client()
-        .post(app.url("/api/golive/start"))
-        .form(&[("staging", "staging"), ("production", "production")])
-        .send()
-        .await
-        .unwrap();
-    assert!(started.status().is_success(), "{}", started.status());
-    let id: i64 = started.json().await.unwrap();
-    let id = id.to_string();
+    let id = app.start_golive().await;
     let viewer = app.client_with(&app.token(Role::Viewer).await);
     let verdict = || {
         viewer

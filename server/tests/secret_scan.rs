@@ -136,15 +136,7 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
     }
     // A go-live: step 1's evidence shows the four inputs (masked), the verdict probes
     // production, and a sign-off keeps the report of that moment.
-    let started = client
-        .post(app.url("/api/golive/start"))
-        .form(&[("staging", "staging"), ("production", "production")])
-        .send()
-        .await
-        .unwrap();
-    assert!(started.status().is_success(), "{}", started.status());
-    let golive: i64 = started.json().await.unwrap();
-    let id = golive.to_string();
+    let id = app.start_golive().await;
     for (path, form) in [
         ("/api/golive/get", vec![("id", id.as_str())]),
         ("/api/golive/verdict", vec![("id", id.as_str())]),

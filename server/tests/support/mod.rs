@@ -175,6 +175,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Starts a go-live of staging → production as the admin; its id.
+    pub async fn start_golive(&self) -> String {
+        let started = self
+            .client()
+            .post(self.url("/api/golive/start"))
+            .form(&[("staging", "staging"), ("production", "production")])
+            .send()
+            .await
+            .unwrap();
+        assert!(started.status().is_success(), "{}", started.status());
+        started.json::<i64>().await.unwrap().to_string()
+    }
+
     /// A token of `role`, created directly in the store.
     pub async fn token(&self, role: domain::auth::Role) -> String {
         self.state
