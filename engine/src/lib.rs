@@ -7,6 +7,7 @@ pub mod error;
 pub mod golive;
 pub mod health;
 pub mod inngest_probe;
+pub mod metrics;
 pub mod probe;
 pub mod redirects;
 pub mod redis_ping;

@@ -30,6 +30,7 @@ pub async fn probe_and_store(
     let report = prober.probe(env).await;
     match state.store.insert_sample(now_unix(), &report).await {
         Ok(()) => {
+            state.metrics.observe_round(&report);
             // The card first, so a page refreshing on the event reads this round.
             if let Err(e) = state.board.refresh(&state.store, env).await {
                 tracing::error!(environment = %env.name, error = %e, "cannot compute the status card");

@@ -27,6 +27,8 @@ pub struct AppState {
     /// Becomes true when the console begins shutting down: long-lived responses (event
     /// streams) end so the graceful shutdown does not wait for them.
     pub stopping: watch::Sender<bool>,
+    /// What `GET /metrics` shows (see `metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Go-live verdicts measured a moment ago (see `golive::recent`).
     pub verdicts: Arc<crate::golive::recent::RecentVerdicts>,
 }
@@ -34,16 +36,18 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, store: Store) -> Self {
         let roots = config.server.roots.clone();
+        let metrics = Arc::<crate::metrics::Metrics>::default();
         Self {
             prober: Prober::new(crate::probe::DEFAULT_TIMEOUT, &roots),
             config: Arc::new(config),
             store,
             board: Arc::new(StatusBoard::default()),
-            replays: Arc::new(ReplayManager::new(roots)),
+            replays: Arc::new(ReplayManager::new(roots, Arc::clone(&metrics))),
             started: Instant::now(),
             rounds: broadcast::channel(256).0,
             stopping: watch::channel(false).0,
             verdicts: Arc::default(),
+            metrics,
         }
     }
 }

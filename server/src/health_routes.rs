@@ -1,5 +1,5 @@
 //! The console's own health endpoints, in the reference service's shape
-//! (`/api/health/live`, `/api/health/ready`, `/api/runtime/dependencies`).
+//! (`/api/health/live`, `/api/health/ready`, `/api/runtime/dependencies`), and `/metrics`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/health/live", get(live))
         .route("/api/health/ready", get(ready))
         .route("/api/runtime/dependencies", get(dependencies))
+        .route("/metrics", get(metrics))
         .with_state(Health {
             state,
             anonymous: Arc::default(),
@@ -120,4 +121,17 @@ async fn ready(
 /// Signed-in callers only (the path is not public by default), always measured afresh.
 async fn dependencies(State(health): State<Health>) -> Response {
     Json(engine::health::runtime_report(&health.state).await).into_response()
+}
+
+/// Prometheus metrics (OpenMetrics text). Signed-in callers only (any role: a viewer token
+/// for the scraper), unless the operator lists `/metrics` in `[auth] public_paths`.
+async fn metrics(State(health): State<Health>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        health.state.metrics.encode(),
+    )
+        .into_response()
 }

@@ -53,14 +53,17 @@ pub struct ReplayManager {
     starting: Mutex<HashSet<String>>,
     /// What HTTP runners' TLS trusts (`[server] ca_file`).
     roots: TrustedRoots,
+    /// Finished runs are counted here.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl ReplayManager {
-    pub fn new(roots: TrustedRoots) -> Self {
+    pub fn new(roots: TrustedRoots, metrics: Arc<crate::metrics::Metrics>) -> Self {
         Self {
             active: Mutex::default(),
             starting: Mutex::default(),
             roots,
+            metrics,
         }
     }
 
@@ -154,6 +157,7 @@ impl ReplayManager {
         let store = store.clone();
         let min_pass_rate = config.min_pass_rate;
         let golden_set_path = config.golden_set.display().to_string();
+        let suite_name = suite.to_string();
         tokio::spawn(async move {
             let runner_cmd = spec.runner.describe();
             let (tx, mut rx) = mpsc::channel::<CaseRecord>(64);
@@ -191,6 +195,12 @@ impl ReplayManager {
             if let Err(e) = store.finish_run(run_id, status, &summary, json).await {
                 tracing::error!(run = run_id, error = %e, "cannot finish the replay run");
             }
+            let counted = match (outcome.cancelled, summary.block_build) {
+                (true, _) => crate::metrics::ReplayOutcome::Cancelled,
+                (false, true) => crate::metrics::ReplayOutcome::Blocked,
+                (false, false) => crate::metrics::ReplayOutcome::Passed,
+            };
+            manager.metrics.observe_replay(&suite_name, counted);
             tracing::info!(
                 run = run_id,
                 status = status.as_str(),

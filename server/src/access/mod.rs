@@ -263,10 +263,17 @@ pub async fn guard(State(access): State<Access>, mut request: Request, next: Nex
             }
         }
         Ok(None) if public => next.run(request).await,
-        Ok(None) if path.starts_with("/api/") || is_state_changing(request.method()) => problem(
-            StatusCode::UNAUTHORIZED,
-            "Sign in first: send `Authorization: Bearer <token>`, or sign in at /login.",
-        ),
+        // Machines (the API, Prometheus scrapers) hear 401; browsers are sent to sign in.
+        Ok(None)
+            if path.starts_with("/api/")
+                || path == "/metrics"
+                || is_state_changing(request.method()) =>
+        {
+            problem(
+                StatusCode::UNAUTHORIZED,
+                "Sign in first: send `Authorization: Bearer <token>`, or sign in at /login.",
+            )
+        }
         Ok(None) => {
             let target = request
                 .uri()
