@@ -226,5 +226,13 @@ async fn secure_sessions_use_a_host_only_cookie_and_two_sessions_are_refused() {
         .unwrap();
     assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
     assert!(twice.text().await.unwrap().contains("two different"));
+    // The sign-in page stays reachable with them, so the user can get back in.
+    let login = no_redirects()
+        .get(app.url("/login"))
+        .header("cookie", format!("{pair}; __Host-gl_session=planted"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
     app.stop().await.unwrap();
 }

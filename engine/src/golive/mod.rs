@@ -260,6 +260,7 @@ pub async fn sign_off(
     note: Option<&str>,
 ) -> Result<(GoLiveRow, VerdictReport), GoLiveError> {
     let report = verdict_now(state, id).await?;
+    state.verdicts.forget(id).await;
     if decision == Decision::Go && report.verdict != Verdict::Go {
         return Err(GoLiveError::GoRefused(report.verdict.word()));
     }

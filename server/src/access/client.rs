@@ -11,21 +11,24 @@ use ipnet::IpNet;
 /// first address that is not one is the client. A header that cannot be read, or names only
 /// trusted proxies, leaves the last trusted hop; an untrusted peer's header is ignored.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    // A console bound to `[::]` sees IPv4 proxies as `::ffff:a.b.c.d`.
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
     let mut client = peer;
-    let hops: Vec<&str> = headers
+    // Split the raw bytes: a client can put a non-ASCII byte in its part of the header, and a
+    // whole-line `to_str` would then drop the hops the proxy appended after it.
+    let hops: Vec<&[u8]> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
         .collect();
     for hop in hops.iter().rev() {
-        match parse_hop(hop) {
-            Some(ip) if is_trusted(&ip) => client = ip,
-            Some(ip) => return ip,
+        match std::str::from_utf8(hop).ok().and_then(parse_hop) {
+            Some(ip) if is_trusted(&ip.to_canonical()) => client = ip.to_canonical(),
+            Some(ip) => return ip.to_canonical(),
             // An unreadable hop: what lies beyond it cannot be trusted either.
             None => return client,
         }
@@ -87,6 +90,21 @@ mod tests {
             client_ip(proxy, &h, &[]),
             proxy,
             "no trusted proxies: the peer"
+        );
+        let mapped: IpAddr = "::ffff:10.0.0.5".parse().unwrap();
+        assert_eq!(
+            client_ip(mapped, &h, &proxies),
+            "192.0.2.7".parse::<IpAddr>().unwrap(),
+            "an IPv4 proxy seen through an IPv6 socket"
+        );
+        let mut odd = HeaderMap::new();
+        odd.append(
+            "x-forwarded-for",
+            axum::http::HeaderValue::from_bytes(b"\xff-spoof, 192.0.2.9").unwrap(),
+        );
+        assert_eq!(
+            client_ip(proxy, &odd, &proxies),
+            "192.0.2.9".parse::<IpAddr>().unwrap()
         );
     }
 }

@@ -78,6 +78,7 @@ impl Access {
         tokio::spawn(sign_in::write_tallies(
             Arc::downgrade(&limiter),
             app.store.clone(),
+            app.stopping.subscribe(),
         ));
         Ok(Self {
             app,
@@ -192,9 +193,12 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Who is calling. Two different session cookies are refused (400), except on a public path
+/// (`public`), where the caller is anonymous: the sign-in page must stay reachable.
 async fn principal(
     access: &Access,
     headers: &HeaderMap,
+    public: bool,
 ) -> Result<Option<(Principal, Via)>, Response> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
@@ -214,6 +218,7 @@ async fn principal(
     let session = match session_cookie(headers, access.secure(headers)) {
         Ok(Some(session)) => session,
         Ok(None) => return Ok(None),
+        Err(AmbiguousSession) if public => return Ok(None),
         Err(AmbiguousSession) => {
             return Err(problem(
                 StatusCode::BAD_REQUEST,
@@ -246,7 +251,7 @@ pub async fn guard(State(access): State<Access>, mut request: Request, next: Nex
     let path = request.uri().path().to_string();
     let public = access.app.config.server.access.is_public(&path)
         || ALWAYS_PUBLIC.iter().any(|p| matches(p, &path));
-    let mut response = match principal(&access, request.headers()).await {
+    let mut response = match principal(&access, request.headers(), public).await {
         Err(response) => response,
         Ok(Some((who, via))) => {
             if via == Via::Cookie

@@ -56,7 +56,8 @@ pub(super) async fn sign_in(
     if !same_origin(&headers) {
         return problem(StatusCode::FORBIDDEN, "Cross-site sign-in refused.");
     }
-    let blocked = access.limiter.is_blocked(ip, allowed, Instant::now());
+    // Checked and counted in one step, before the token is: parallel guesses cannot all pass.
+    let blocked = access.limiter.attempt(ip, allowed, Instant::now());
     let who = match store.authenticate_token(&form.token).await {
         Ok(Some(who)) => who,
         Ok(None) => {
@@ -132,15 +133,23 @@ async fn failed_sign_in(
 
 /// Writes the limiter's counts of failed sign-ins every 15 s, as one row per client and
 /// minute, until the limiter is gone (the console stopped).
-pub(super) async fn write_tallies(limiter: std::sync::Weak<SignInLimiter>, store: engine::Store) {
+pub(super) async fn write_tallies(
+    limiter: std::sync::Weak<SignInLimiter>,
+    store: engine::Store,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        // At shutdown, everything counted is written before the task ends.
+        let last = tokio::select! {
+            _ = tick.tick() => false,
+            _ = stopping.wait_for(|stop| *stop) => true,
+        };
         let Some(limiter) = limiter.upgrade() else {
             return;
         };
-        let tallies = limiter.take_tallies(Instant::now(), false);
+        let tallies = limiter.take_tallies(Instant::now(), last);
         drop(limiter);
         for t in tallies {
             let client = t
@@ -148,6 +157,9 @@ pub(super) async fn write_tallies(limiter: std::sync::Weak<SignInLimiter>, store
                 .map_or_else(|| "various clients".to_string(), |ip| ip.to_string());
             let reason = format!("repeated failed sign-ins over {} s", t.age.as_secs());
             failed_sign_in(&store, &client, &reason, t.failures, t.refused).await;
+        }
+        if last {
+            return;
         }
     }
 }
