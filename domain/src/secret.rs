@@ -19,7 +19,7 @@ mod url;
 mod tests;
 
 pub use shapes::is_sensitive_value;
-pub use url::{mask_url, mask_urls};
+pub use url::{map_url_words, mask_url, mask_urls};
 
 /// What a masked value looks like everywhere: fixed width, so its length leaks nothing.
 pub const MASK: &str = "••••••••";

@@ -19,11 +19,17 @@ pub fn mask_url(text: &str) -> String {
 /// messages, command lines and other free text that may quote several URLs. Whitespace is kept
 /// as it was.
 pub fn mask_urls(text: &str) -> String {
+    map_url_words(text, mask_url)
+}
+
+/// `mask` applied to every whitespace-separated word of `text` that holds `://` (the word
+/// without its trailing whitespace, which is kept as it was); other words unchanged.
+pub fn map_url_words(text: &str, mask: impl Fn(&str) -> String) -> String {
     text.split_inclusive(char::is_whitespace)
         .map(|word| {
             let url = word.trim_end();
             if url.contains("://") {
-                format!("{}{}", mask_url(url), &word[url.len()..])
+                format!("{}{}", mask(url), &word[url.len()..])
             } else {
                 word.to_string()
             }

@@ -212,15 +212,7 @@ pub(crate) fn redact(file: &EnvFile, text: &str) -> String {
 
 /// [`mask_url_credentials`] applied to every whitespace-separated word that holds a URL.
 pub(crate) fn mask_urls_in_text(text: &str) -> String {
-    text.split_inclusive(char::is_whitespace)
-        .map(|word| {
-            if word.contains("://") {
-                mask_url_credentials(word)
-            } else {
-                word.to_string()
-            }
-        })
-        .collect()
+    crate::secret::map_url_words(text, mask_url_credentials)
 }
 
 /// The password (or lone token) of a URL's user-info, as written.
