@@ -49,6 +49,14 @@ export default defineConfig({
     stdout: "ignore",
   },
   {
+    // The webhook receiver of the alert channel that works (greenlight.e2e.toml).
+    command: "node fixtures/webhook_sink.mjs 6393",
+    port: 6393,
+    reuseExistingServer: false,
+    timeout: 10_000,
+    stdout: "ignore",
+  },
+  {
     command: `../target/release/greenlight serve --config ./greenlight.e2e.toml`,
     url: `http://127.0.0.1:${port}/api/health/live`,
     reuseExistingServer: false,

@@ -25,7 +25,7 @@ if [ ! -d ../shared/fixtures ]; then
   echo "NOTE: ../shared/fixtures is absent: the reference-conformance tests (judge, summary, replay) are skipped."
 fi
 # The Inngest SDK test must run here, not skip: setup installed the SDK.
-GREENLIGHT_REQUIRE_INNGEST_SDK=1 cargo test --workspace --exclude frontend --locked
+GREENLIGHT_REQUIRE_INNGEST_SDK=1 GREENLIGHT_REQUIRE_SMTP_SINK=1 cargo test --workspace --exclude frontend --locked
 
 step "cargo leptos build --release --precompress --split (server + wasm bundle, hashed names, .br and .gz, offline)"
 cargo leptos build --release --precompress --split

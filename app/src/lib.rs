@@ -22,7 +22,7 @@ use leptos_router::{Lazy, path};
 use crate::components::nav::AppHeader;
 use crate::pages::{LoginPage, NotFound, StatusPage};
 use crate::routes::{
-    EnvironmentRoute, GoLiveReportRoute, GoLiveRoute, GoLiveRunRoute, ReplayDiffRoute,
+    AlertsRoute, EnvironmentRoute, GoLiveReportRoute, GoLiveRoute, GoLiveRunRoute, ReplayDiffRoute,
     ReplayRunRoute, ReplaysRoute, SettingsRoute,
 };
 
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/go-live/:id") view={Lazy::<GoLiveRunRoute>::new()}/>
                     <Route path=path!("/go-live/:id/report") view={Lazy::<GoLiveReportRoute>::new()}/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("/alerts") view={Lazy::<AlertsRoute>::new()}/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -66,6 +66,36 @@ pub struct ReplayRunInfo {
     pub is_baseline: bool,
     /// A task in this console is working on it right now (it can be cancelled).
     pub active: bool,
+    /// Started by the suite's canary schedule.
+    pub canary: bool,
+    /// Which cases, when not the whole suite (only whole-suite runs count for the go-live).
+    pub selection: Option<String>,
+}
+
+/// A suite's canary replays on the Replays page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CanaryView {
+    pub suite: String,
+    /// "every 30 minutes".
+    pub schedule: String,
+    /// "a rotating sample of 10 cases".
+    pub selection: String,
+    pub min_pass_rate: f64,
+    pub max_drop_points: f64,
+    /// The last 7 days, newest first.
+    pub runs: Vec<ReplayRunInfo>,
+}
+
+impl CanaryView {
+    /// How many of the newest completed canaries in a row passed (true) or failed the gate.
+    pub fn streak(&self) -> Option<(bool, usize)> {
+        let mut completed = self.runs.iter().filter(|r| r.status == "completed");
+        let first = completed.next()?.block_build == Some(false);
+        let run = 1 + completed
+            .take_while(|r| (r.block_build == Some(false)) == first)
+            .count();
+        Some((first, run))
+    }
 }
 
 impl ReplayRunInfo {
@@ -153,6 +183,10 @@ pub struct EnvironmentStatus {
     pub inngest_required: Option<bool>,
     /// Round latency percentiles over the last 24 h.
     pub latency_24h: Option<domain::history::Percentiles>,
+    /// Each `[[environments.slos]]` now: value, budget left, burn rates.
+    pub slos: Vec<domain::slo::Evaluation>,
+    /// The maintenance window the environment is in now.
+    pub maintenance: Option<domain::maintenance::MaintenanceWindow>,
 }
 
 /// The environment page: the card's status plus history, the last failure and parity.
@@ -172,6 +206,29 @@ pub struct EnvironmentDetail {
     pub parity: Option<domain::parity::ParityReport>,
     /// Why there is no parity report (no env file, unreadable file).
     pub parity_error: Option<String>,
+    /// Maintenance windows overlapping the chart (shaded on it).
+    pub maintenance_windows: Vec<domain::maintenance::MaintenanceWindow>,
+}
+
+/// The Alerts page: what is wrong now, what was, and every message sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertsView {
+    pub open: Vec<domain::alert::Incident>,
+    /// The newest incidents, open or resolved.
+    pub incidents: Vec<domain::alert::Incident>,
+    /// The newest deliveries, newest first.
+    pub deliveries: Vec<domain::alert::Delivery>,
+    pub channels: Vec<ChannelInfo>,
+    pub now_unix: f64,
+}
+
+/// A configured alert channel: its name and kind (never its URL or key), and how its newest
+/// finished delivery went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    pub name: String,
+    pub kind: String,
+    pub last: Option<domain::alert::Delivery>,
 }
 
 /// The newest round that was not ready, with every probe's message and evidence (masked).

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::{
-    EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, ReplayDiffPage, ReplayRunPage,
+    AlertsPage, EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, ReplayDiffPage, ReplayRunPage,
     ReplaysPage, SettingsPage,
 };
 
@@ -44,3 +44,4 @@ lazy_page!(GoLiveRoute, GoLivePage);
 lazy_page!(GoLiveRunRoute, GoLiveRunPage);
 lazy_page!(GoLiveReportRoute, GoLiveReportPage);
 lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(AlertsRoute, AlertsPage);

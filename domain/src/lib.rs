@@ -4,8 +4,10 @@
 //! input ("parse once, at the edge"). Nothing performs I/O, so the same code runs in the
 //! server, the CLI and the browser.
 
+pub mod alert;
 pub mod auth;
 pub mod base_url;
+pub mod canary;
 pub mod conditions;
 pub mod day_strip;
 pub mod dependency;
@@ -18,6 +20,7 @@ pub mod health_formats;
 pub mod history;
 pub mod inngest;
 pub mod judge;
+pub mod maintenance;
 pub mod parity;
 pub mod probe;
 pub mod python;
@@ -26,6 +29,7 @@ pub mod run_diff;
 pub mod run_output;
 pub mod secret;
 pub mod shell_words;
+pub mod slo;
 pub mod summary;
 pub mod text;
 pub mod time;

@@ -51,6 +51,9 @@ pub struct Config {
     pub environments: Vec<EnvironmentConfig>,
     pub suites: Vec<SuiteConfig>,
     pub golive: GoLiveConfig,
+    /// Declared maintenance windows (operators' windows are in the store).
+    pub maintenance: Vec<domain::maintenance::MaintenanceWindow>,
+    pub alerts: AlertsConfig,
 }
 
 /// The guided go-live (`[golive]`).
@@ -162,6 +165,8 @@ pub struct EnvironmentConfig {
     pub flip_after_rounds: usize,
     /// Consecutive ready rounds before the shown verdict returns to Ready.
     pub recover_after_rounds: usize,
+    /// `[[environments.slos]]`: objectives computed from the stored rounds.
+    pub slos: Vec<domain::slo::Objective>,
 }
 
 /// An HTTP GET whose answer must meet every condition, e.g. `[BODY].queue.p95_age_seconds < 900`.
@@ -171,6 +176,8 @@ pub struct CustomCheck {
     /// Absolute URL (a `path` in the config is joined to the environment's base URL).
     pub url: String,
     pub conditions: Vec<domain::conditions::Condition>,
+    /// Part of the release checklist: go-live steps 5 and 9 and the Go criteria read it.
+    pub release: bool,
 }
 
 /// A header whose value is a secret: the config names where to read it, never the value.
@@ -196,6 +203,8 @@ pub struct SuiteConfig {
     pub min_pass_rate: f64,
     pub concurrency: usize,
     pub case_timeout: Duration,
+    /// Its scheduled canary replay, if any.
+    pub canary: Option<CanaryConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -306,14 +315,23 @@ struct Located<'a> {
 
 impl Located<'_> {
     fn error(&self, span: Range<usize>, message: String) -> Error {
+        self.error_hiding(span, message, "")
+    }
+
+    /// As `error`, with `hidden` (a secret someone wrote into the config) masked in the echoed
+    /// line.
+    fn error_hiding(&self, span: Range<usize>, message: String, hidden: &str) -> Error {
         let offset = span.start.min(self.text.len());
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = self.text[line_start..offset].chars().count() + 1;
         // The echoed line is masked: a config error must not print a credential someone pasted.
-        let line_text =
+        let mut line_text =
             domain::secret::mask_urls(self.text[line_start..].lines().next().unwrap_or(""));
+        if !hidden.is_empty() {
+            line_text = line_text.replace(hidden, domain::secret::MASK);
+        }
         let key = key_context(self.text, line_start, &line_text);
         let message = match key {
             Some(key) if !message.contains(&key) => format!("{key}: {message}"),
@@ -388,6 +406,10 @@ struct RawConfig {
     environments: Vec<RawEnvironment>,
     #[serde(default)]
     suites: Vec<RawSuite>,
+    #[serde(default)]
+    maintenance: Vec<Spanned<operations::RawMaintenance>>,
+    #[serde(default)]
+    alerts: operations::RawAlerts,
 }
 
 #[derive(Deserialize, Default)]
@@ -448,6 +470,8 @@ struct RawEnvironment {
     flip_after_rounds: Spanned<usize>,
     #[serde(default = "default_rounds")]
     recover_after_rounds: Spanned<usize>,
+    #[serde(default)]
+    slos: Vec<Spanned<operations::RawSlo>>,
 }
 
 fn default_rounds() -> Spanned<usize> {
@@ -461,6 +485,8 @@ struct RawCheck {
     /// A path on the environment's base URL (`/api/queue/health`) or a full http(s) URL.
     path: String,
     conditions: Vec<domain::conditions::Condition>,
+    #[serde(default)]
+    release: bool,
 }
 
 #[derive(Deserialize)]
@@ -483,6 +509,7 @@ struct RawSuite {
     concurrency: Option<Spanned<usize>>,
     #[serde(default = "default_case_timeout")]
     case_timeout_secs: Spanned<u64>,
+    canary: Option<Spanned<canary::RawCanary>>,
 }
 
 #[derive(Deserialize)]
@@ -711,12 +738,17 @@ impl RawConfig {
                         "a check needs a name and at least one condition".into(),
                     ));
                 }
+                if checks.iter().any(|c: &CustomCheck| c.name == check.name) {
+                    return Err(at.error(span, format!("check name `{}` is used twice", check.name)));
+                }
                 checks.push(CustomCheck {
                     name: check.name,
                     url,
                     conditions: check.conditions,
+                    release: check.release,
                 });
             }
+            let slos = operations::slos(at, env.name.get_ref().as_str(), env.slos, &checks)?;
             environments.push(EnvironmentConfig {
                 name: env.name.into_inner(),
                 base_url: env.base_url,
@@ -731,6 +763,7 @@ impl RawConfig {
                 checks,
                 flip_after_rounds: rounds(at, env.flip_after_rounds)?,
                 recover_after_rounds: rounds(at, env.recover_after_rounds)?,
+                slos,
             });
         }
 
@@ -818,7 +851,15 @@ impl RawConfig {
                     RunnerConfig::Recorded { file: path }
                 }
             };
+            let canary = match suite.canary {
+                None => None,
+                Some(raw) => {
+                    let span = raw.span();
+                    Some(canary::parse(raw.into_inner()).map_err(|m| at.error(span, format!("suite `{name}`: {m}")))?)
+                }
+            };
             suites.push(SuiteConfig {
+                canary,
                 name,
                 golden_set,
                 runner,
@@ -851,7 +892,11 @@ impl RawConfig {
             golive.suite = Some(suite.into_inner());
         }
 
+        let maintenance = operations::maintenance(at, self.maintenance, &environments)?;
+        let alerts = operations::alerts(at, self.alerts, base)?;
         Ok(Config {
+            maintenance,
+            alerts,
             golive,
             source,
             server: ServerConfig {
@@ -896,6 +941,11 @@ fn existing_file(
         ))
     }
 }
+
+mod canary;
+mod operations;
+pub use canary::{CanaryConfig, Schedule, Selection};
+pub use operations::{AlertsConfig, ChannelConfig, ChannelKind, ChannelSecret, EmailConfig, SmtpSecurity};
 
 #[cfg(test)]
 mod tests;

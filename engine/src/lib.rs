@@ -1,18 +1,21 @@
 //! Server-only I/O for Greenlight: configuration loading, the SQLite store, the console's own
 //! health checks and the shared application state. No Leptos here, so the CLI can use it alone.
 
+pub mod alerts;
 pub mod config;
 pub mod env_files;
 pub mod error;
 pub mod golive;
 pub mod health;
 pub mod inngest_probe;
+pub mod maintenance;
 pub mod metrics;
 pub mod probe;
 pub mod redirects;
 pub mod redis_ping;
 pub mod replay;
 pub mod scheduler;
+pub mod slo_book;
 pub mod state;
 pub mod status_board;
 pub mod store;

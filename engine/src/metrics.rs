@@ -32,6 +32,26 @@ struct ReplayLabel {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SloLabel {
+    environment: String,
+    slo: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabel {
+    channel: String,
+    /// `delivered` or `failed` (after every attempt).
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SuiteLabel {
+    suite: String,
+}
+
+type Ratio = Gauge<f64, std::sync::atomic::AtomicU64>;
+
 /// How a replay run ended, for the `outcome` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayOutcome {
@@ -66,6 +86,10 @@ pub struct Metrics {
     rounds_not_ready: Family<EnvironmentLabel, Counter>,
     latency: Family<ProbeLabel, Histogram, fn() -> Histogram>,
     replays: Family<ReplayLabel, Counter>,
+    slo_budget: Family<SloLabel, Ratio>,
+    slo_value: Family<SloLabel, Ratio>,
+    deliveries: Family<DeliveryLabel, Counter>,
+    canary: Family<SuiteLabel, Ratio>,
     /// Encoding borrows the registry; one scrape at a time is plenty.
     encoding: Mutex<()>,
 }
@@ -105,7 +129,35 @@ impl Default for Metrics {
             "Replay runs finished in the console, by suite and outcome",
             replays.clone(),
         );
+        let slo_budget = Family::<SloLabel, Ratio>::default();
+        let slo_value = Family::<SloLabel, Ratio>::default();
+        let deliveries = Family::<DeliveryLabel, Counter>::default();
+        let canary = Family::<SuiteLabel, Ratio>::default();
+        registry.register(
+            "greenlight_slo_budget_remaining_ratio",
+            "Share of the SLO's error budget left over its window (negative once overspent)",
+            slo_budget.clone(),
+        );
+        registry.register(
+            "greenlight_slo_good_ratio",
+            "Share of the SLO's counted rounds that were good over its window",
+            slo_value.clone(),
+        );
+        registry.register(
+            "greenlight_alert_deliveries",
+            "Alert messages finished per channel: delivered, or failed after every attempt",
+            deliveries.clone(),
+        );
+        registry.register(
+            "greenlight_canary_pass_rate_ratio",
+            "Pass rate of the suite's latest canary run",
+            canary.clone(),
+        );
         Self {
+            slo_budget,
+            slo_value,
+            deliveries,
+            canary,
             registry,
             ready,
             rounds,
@@ -149,6 +201,41 @@ impl Metrics {
                 outcome: outcome.label().to_string(),
             })
             .inc();
+    }
+
+    /// The state of `environment`'s SLOs.
+    pub fn observe_slos(&self, environment: &str, evaluations: &[domain::slo::Evaluation]) {
+        for e in evaluations {
+            let label = SloLabel {
+                environment: environment.to_string(),
+                slo: e.name.clone(),
+            };
+            if let Some(left) = e.budget_left {
+                self.slo_budget.get_or_create(&label).set(left);
+            }
+            if let Some(value) = e.value {
+                self.slo_value.get_or_create(&label).set(value);
+            }
+        }
+    }
+
+    /// Counts a finished alert delivery.
+    pub fn observe_alert_delivery(&self, channel: &str, delivered: bool) {
+        self.deliveries
+            .get_or_create(&DeliveryLabel {
+                channel: channel.to_string(),
+                outcome: if delivered { "delivered" } else { "failed" }.to_string(),
+            })
+            .inc();
+    }
+
+    /// The pass rate of a suite's newest canary run.
+    pub fn observe_canary(&self, suite: &str, pass_rate: f64) {
+        self.canary
+            .get_or_create(&SuiteLabel {
+                suite: suite.to_string(),
+            })
+            .set(pass_rate);
     }
 
     /// Everything, in the OpenMetrics text format.

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use crate::alerts::rules;
 use crate::config::EnvironmentConfig;
 use crate::probe::{EnvironmentReport, Prober};
+use crate::slo_book::SloBook;
 use crate::state::AppState;
 use crate::store::auth::now_unix;
 
@@ -21,19 +23,31 @@ fn jittered(interval: Duration, name: &str, round: u64) -> Duration {
     interval.mul_f64(1.0 + fraction)
 }
 
-/// Probes `env` once and stores the round.
+/// Probes `env` once and stores the round, with its SLO counts (none inside a maintenance
+/// window); then the card, the SLOs' metrics and the environment's alerts follow it.
 pub async fn probe_and_store(
     state: &AppState,
     prober: &Prober,
     env: &EnvironmentConfig,
 ) -> EnvironmentReport {
     let report = prober.probe(env).await;
-    match state.store.insert_sample(now_unix(), &report).await {
+    let now = now_unix();
+    let maintenance = state.maintenance.active(env.name.as_str(), now);
+    let slo_counts = SloBook::judge(env, &report, maintenance.as_ref());
+    match state
+        .store
+        .insert_round(now, &report, slo_counts.clone())
+        .await
+    {
         Ok(()) => {
+            state.slo.record(env, now, &slo_counts);
             state.metrics.observe_round(&report);
             // The card first, so a page refreshing on the event reads this round.
-            if let Err(e) = state.board.refresh(&state.store, env).await {
-                tracing::error!(environment = %env.name, error = %e, "cannot compute the status card");
+            match state.board.refresh(&state.store, env).await {
+                Ok(card) => follow_round(state, env, &card, maintenance.is_some(), now).await,
+                Err(e) => {
+                    tracing::error!(environment = %env.name, error = %e, "cannot compute the status card")
+                }
             }
             // Nobody listening is fine.
             drop(state.rounds.send(env.name.to_string()))
@@ -43,6 +57,30 @@ pub async fn probe_and_store(
         }
     }
     report
+}
+
+/// SLO metrics and the environment's alerts after a stored round. Alerts are neither opened
+/// nor cleared inside a maintenance window.
+async fn follow_round(
+    state: &AppState,
+    env: &EnvironmentConfig,
+    card: &crate::status_board::Card,
+    in_maintenance: bool,
+    now: f64,
+) {
+    let evaluations = state.slo.evaluate(env, now);
+    state.metrics.observe_slos(env.name.as_str(), &evaluations);
+    if in_maintenance {
+        return;
+    }
+    let firing = rules::environment(env, card, &evaluations);
+    if let Err(e) = state
+        .alerts
+        .reconcile(&state.store, rules::environment_scope(env.name.as_str()), firing, now)
+        .await
+    {
+        tracing::error!(environment = %env.name, error = %e, "cannot update the environment's alerts");
+    }
 }
 
 /// How often old history is pruned.

@@ -31,6 +31,11 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Go-live verdicts measured a moment ago (see `golive::recent`).
     pub verdicts: Arc<crate::golive::recent::RecentVerdicts>,
+    /// Every environment's SLO ledgers.
+    pub slo: Arc<crate::slo_book::SloBook>,
+    /// Declared and operators' maintenance windows.
+    pub maintenance: Arc<crate::maintenance::Calendar>,
+    pub alerts: Arc<crate::alerts::Alerter>,
 }
 
 impl AppState {
@@ -38,6 +43,13 @@ impl AppState {
         let roots = config.server.roots.clone();
         let metrics = Arc::<crate::metrics::Metrics>::default();
         Self {
+            alerts: Arc::new(crate::alerts::Alerter::new(
+                &config.alerts,
+                &roots,
+                Arc::clone(&metrics),
+            )),
+            maintenance: Arc::new(crate::maintenance::Calendar::new(config.maintenance.clone())),
+            slo: Arc::default(),
             prober: Prober::new(crate::probe::DEFAULT_TIMEOUT, &roots),
             config: Arc::new(config),
             store,
@@ -49,5 +61,18 @@ impl AppState {
             verdicts: Arc::default(),
             metrics,
         }
+    }
+
+    /// Reads what operations keep in memory (SLO ledgers, operators' maintenance windows) and
+    /// resumes alert deliveries a previous run left pending. Call once before serving.
+    pub async fn load_operations(&self) -> crate::Result<()> {
+        let now = crate::store::auth::now_unix();
+        self.slo.load(&self.store, &self.config, now).await?;
+        self.maintenance.load(&self.store, now).await?;
+        let resumed = self.alerts.resume_pending(&self.store).await?;
+        if resumed > 0 {
+            tracing::info!(resumed, "resuming alert deliveries left pending");
+        }
+        Ok(())
     }
 }

@@ -79,6 +79,11 @@ impl TrustedRoots {
         self.extra.len()
     }
 
+    /// The extra roots, DER-encoded (for clients that take certificates one by one).
+    pub fn extra_der(&self) -> impl Iterator<Item = &[u8]> {
+        self.extra.iter().map(|c| c.as_ref())
+    }
+
     /// The file they came from, if any.
     pub fn source(&self) -> Option<&Path> {
         self.source.as_deref()

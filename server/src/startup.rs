@@ -59,6 +59,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
         let state = AppState::new(config, store);
+        state.load_operations().await?;
         let access = Access::new(state.clone()).await?;
         let router = router(state.clone(), access.clone(), &site_root, bound);
         Ok(Self {
@@ -115,6 +116,8 @@ impl Application {
         // Probing runs while the console serves, and stops with it.
         let mut probes = engine::scheduler::spawn(&self.state);
         probes.push(engine::scheduler::spawn_pruning(&self.state));
+        probes.push(engine::alerts::watch::spawn_golive_watch(&self.state));
+        probes.extend(engine::replay::canary::spawn(&self.state));
         let stopping = self.state.stopping.clone();
         let shutdown = async move {
             shutdown.await;

@@ -25,6 +25,10 @@ const DSN_PASSWORD: &str = "dsn-secret-999";
 const SLACK: &str = "slack-secret-aaa";
 const QUERY_KEY: &str = "query-secret-bbb";
 const REDIS_FRAGMENT: &str = "QwZ7x";
+/// Alert channel secrets: a webhook URL's token and signing secret, a PagerDuty routing key.
+const HOOK_TOKEN: &str = "hooktoken-secret-ccc";
+const HOOK_SECRET: &str = "hooksign-secret-ddd";
+const ROUTING_KEY: &str = "routingkey-secret-eee";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -74,8 +78,21 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         format!("ENVIRONMENT=development\nREDIS_URL=redis://:{REDIS_FRAGMENT}/Yz9Leak@127.0.0.1:1/0\nREDIS_REQUIRED=true\n"),
     )
     .unwrap();
+    let refusing = support::free_port();
+    std::fs::write(
+        dir.path().join("alerts.env"),
+        format!(
+            "HOOK_URL=http://127.0.0.1:{refusing}/hooks/{HOOK_TOKEN}\nHOOK_SECRET={HOOK_SECRET}\nPD_KEY={ROUTING_KEY}\n"
+        ),
+    )
+    .unwrap();
     let config = format!(
-        "[[environments]]\nname = \"broken\"\nmode = \"development\"\nbase_url = \"{base}\"\nenv_file = \"broken.env\"\n\
+        "[alerts]\nattempts = 1\n\
+         [[alerts.channels]]\nname = \"hook\"\nkind = \"webhook\"\nurl = {{ from_env_file = \"alerts.env\", key = \"HOOK_URL\" }}\n\
+         secret = {{ from_env_file = \"alerts.env\", key = \"HOOK_SECRET\" }}\n\
+         [[alerts.channels]]\nname = \"pager\"\nkind = \"pagerduty\"\nrouting_key = {{ from_env_file = \"alerts.env\", key = \"PD_KEY\" }}\n\
+         events_url = \"http://127.0.0.1:{refusing}/v2/enqueue\"\n\n\
+         [[environments]]\nname = \"broken\"\nmode = \"development\"\nbase_url = \"{base}\"\nenv_file = \"broken.env\"\n\
          probe_interval_secs = 3600\n\n\
          [[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{base}\"\nenv_file = \"staging.env\"\n\
          probe_interval_secs = 3600\ndependencies_auth = {{ from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n\n\
@@ -110,7 +127,22 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         "{broken}"
     );
     bodies.push(("probe broken".into(), broken));
+    // Test alerts to both channels: they fail (nothing listens), and their errors are stored.
+    for channel in ["hook", "pager"] {
+        let r = client
+            .post(app.url("/api/alerts/test"))
+            .form(&[("channel", channel)])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "test alert: {}", r.status());
+        let text = r.text().await.unwrap();
+        assert!(text.contains("\"failed\""), "{text}");
+        bodies.push((format!("test alert {channel}"), text));
+    }
     let posts: &[(&str, &[(&str, &str)])] = &[
+        ("/api/alerts", &[]),
+        ("/api/replay/canaries", &[]),
         ("/api/status/environments", &[]),
         ("/api/status/overview", &[]),
         (
@@ -162,6 +194,7 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         "/replays",
         "/go-live",
         "/settings",
+        "/alerts",
         "/login",
         "/api/admin/audit.jsonl",
         "/api/runtime/dependencies",
@@ -233,6 +266,9 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         SLACK,
         QUERY_KEY,
         REDIS_FRAGMENT,
+        HOOK_TOKEN,
+        HOOK_SECRET,
+        ROUTING_KEY,
     ];
     let mut leaks = Vec::new();
     for secret in secrets.iter().copied().chain([admin_secret.as_str()]) {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod golive;
+pub mod operations;
 pub mod replay;
 pub mod status;
 

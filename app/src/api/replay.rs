@@ -40,6 +40,39 @@ pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
     Ok(runs.into_iter().map(|r| ssr::run_info(&state, r)).collect())
 }
 
+/// Each suite with a canary schedule: its schedule and selection, its canary runs of the last
+/// 7 days (newest first) and the current streak.
+#[server(prefix = "/api", endpoint = "replay/canaries")]
+pub async fn canary_overview() -> Result<Vec<crate::model::CanaryView>, AppError> {
+    let caller = super::authorize(domain::auth::Role::Viewer)?;
+    let state = caller.state.clone();
+    let now = engine::store::auth::now_unix();
+    let since = domain::time::rfc3339_utc((now - 7.0 * 86_400.0) as i64, 0);
+    let mut out = Vec::new();
+    for suite in &state.config.suites {
+        let Some(canary) = &suite.canary else { continue };
+        let runs = state
+            .store
+            .runs_by_trigger(&suite.name, engine::store::RunTrigger::Canary, &since, 2_000)
+            .await?;
+        let runs: Vec<ReplayRunInfo> = runs.into_iter().map(|r| ssr::run_info(&state, r)).collect();
+        out.push(crate::model::CanaryView {
+            suite: suite.name.clone(),
+            schedule: canary.schedule.describe(),
+            selection: match &canary.selection {
+                domain::canary::Selection::All => "the whole suite".into(),
+                domain::canary::Selection::Sample(n) => format!("a rotating sample of {n} cases"),
+                domain::canary::Selection::Tag(t) => format!("the cases tagged {t:?}"),
+                domain::canary::Selection::Ids(ids) => format!("{} listed cases", ids.len()),
+            },
+            min_pass_rate: suite.min_pass_rate,
+            max_drop_points: canary.max_drop_points,
+            runs,
+        });
+    }
+    Ok(out)
+}
+
 /// Starts a replay of a configured suite. The browser sends only the suite's name.
 #[server(prefix = "/api", endpoint = "replay/start")]
 pub async fn start_replay(suite: String) -> Result<i64, AppError> {
@@ -190,6 +223,8 @@ mod ssr {
             min_pass_rate: r.min_pass_rate,
             block_build: r.block_build,
             is_baseline: r.is_baseline,
+            canary: r.trigger == engine::store::RunTrigger::Canary,
+            selection: r.selection,
         }
     }
 

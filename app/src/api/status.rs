@@ -150,6 +150,11 @@ mod ssr {
             compare: compare.map(|c| c.name.to_string()),
             parity,
             parity_error,
+            maintenance_windows: state.maintenance.overlapping(
+                name,
+                now - window.seconds(),
+                now,
+            ),
         })
     }
 
@@ -198,6 +203,8 @@ mod ssr {
             redis_required: card.deployed.as_ref().and_then(|d| d.redis_required),
             inngest_required: card.deployed.as_ref().and_then(|d| d.inngest_required),
             latency_24h: card.day.round_latency,
+            slos: state.slo.evaluate(env, now),
+            maintenance: state.maintenance.active(env.name.as_str(), now),
         })
     }
 }

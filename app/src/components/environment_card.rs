@@ -96,6 +96,10 @@ pub fn EnvironmentCard(
                 <span class="verdict-why">{why}</span>
             </p>
             {pending_change.map(|note| view! { <p class="pending-change" role="status">{note}</p> })}
+            {status.maintenance.as_ref().map(|w| view! {
+                <p class="maintenance-line">{format!("In maintenance: {} (no budget spent, no alerts).", w.reason)}</p>
+            })}
+            {crate::components::slo_panel::compact_line(&status.slos).map(|line| view! { <p class="slo-line">{line}</p> })}
             <p class="flags">
                 {flag_badge("REDIS_REQUIRED", status.redis_required)}
                 " "

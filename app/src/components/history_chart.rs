@@ -1,13 +1,21 @@
 use domain::history::HistoryPoint;
+use domain::maintenance::MaintenanceWindow;
 use leptos::prelude::*;
 
 use crate::components::environment_card::human_duration;
 
 /// Readiness history of one window: a bar per bucket whose height is the share of ready
 /// rounds (red part: not ready, grey: unknown), with the p95 round latency as a line on its
-/// own scale. A table with the same numbers follows for screen readers and exact values.
+/// own scale. Maintenance windows are shaded behind the bars.
 #[component]
-pub fn HistoryChart(points: Vec<HistoryPoint>, from_unix: f64, span_secs: f64) -> impl IntoView {
+pub fn HistoryChart(
+    points: Vec<HistoryPoint>,
+    from_unix: f64,
+    span_secs: f64,
+    /// Windows overlapping the chart.
+    #[prop(optional)]
+    maintenance: Vec<MaintenanceWindow>,
+) -> impl IntoView {
     const W: f64 = 720.0;
     const H: f64 = 160.0;
     const PAD: f64 = 4.0;
@@ -62,16 +70,42 @@ pub fn HistoryChart(points: Vec<HistoryPoint>, from_unix: f64, span_secs: f64) -
         })
         .collect::<Vec<_>>()
         .join(" ");
+    let shaded = maintenance
+        .iter()
+        .map(|w| {
+            let left = x(w.start_unix);
+            let right = x(w.end_unix.unwrap_or(from_unix + span_secs));
+            let title = format!(
+                "Maintenance from {} to {}: {} (rounds in it spend no budget and raise no alert)",
+                domain::time::minute_utc(w.start_unix),
+                w.end_unix
+                    .map_or_else(|| "now".to_string(), domain::time::minute_utc),
+                w.reason
+            );
+            view! {
+                <rect x=format!("{left:.1}") y="0" width=format!("{:.1}", (right - left).max(2.0)) height=H class="hc-maintenance">
+                    <title>{title}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let windows = maintenance.len();
     let rounds: u64 = points.iter().map(|p| p.rounds.total()).sum();
     let ready: u64 = points.iter().map(|p| p.rounds.ready).sum();
     let label = format!(
-        "Readiness over the last {}: {ready} of {rounds} rounds ready; bars show the share of ready rounds, the line the p95 round latency (top of chart = {max_latency:.1} ms).",
-        human_duration(span_secs)
+        "Readiness over the last {}: {ready} of {rounds} rounds ready; bars show the share of ready rounds, the line the p95 round latency (top of chart = {max_latency:.1} ms).{}",
+        human_duration(span_secs),
+        match windows {
+            0 => String::new(),
+            1 => " The shaded band is a maintenance window.".to_string(),
+            n => format!(" The {n} shaded bands are maintenance windows."),
+        }
     );
     view! {
         <figure class="history-chart">
             <svg viewBox=format!("0 0 {W} {H}") width="100%" role="img" aria-label=label.clone()>
                 <rect x="0" y="0" width=W height=H class="hc-bg"/>
+                {shaded}
                 {bars}
                 <polyline points=line class="hc-latency" fill="none"/>
             </svg>

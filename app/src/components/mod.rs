@@ -1,11 +1,14 @@
 //! Small leaf components shared by pages.
 
+pub mod alert_channels;
 pub mod environment_card;
 pub mod gate_progress;
 pub mod history_chart;
 pub mod load_error;
+pub mod maintenance_control;
 pub mod nav;
 pub mod progress_bar;
+pub mod slo_panel;
 pub mod sparkline;
 pub mod status_badge;
 pub mod step_card;

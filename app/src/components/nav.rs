@@ -18,6 +18,7 @@ pub fn AppHeader() -> impl IntoView {
                     <li><A href="/" exact=true>"Status"</A></li>
                     <li><A href="/replays">"Replays"</A></li>
                     <li><A href="/go-live">"Go-live"</A></li>
+                    <li><A href="/alerts">"Alerts"</A></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             crate::session::may(Role::Admin)

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::operations::{EndMaintenance, StartMaintenance};
 use crate::api::status::{ProbeNow, environment_detail};
+use crate::components::maintenance_control::{MaintenanceBanner, MaintenanceControl};
+use crate::components::slo_panel::SloPanel;
 use crate::components::environment_card::{EnvironmentCard, human_duration};
 use crate::components::history_chart::HistoryChart;
 use crate::components::load_error::LoadError;
@@ -25,8 +28,10 @@ pub fn EnvironmentPage() -> impl IntoView {
         environment_detail(name, window, compare)
     });
     let probe = ServerAction::<ProbeNow>::new();
+    let start = ServerAction::<StartMaintenance>::new();
+    let end = ServerAction::<EndMaintenance>::new();
     Effect::new(move |_| {
-        if probe.version().get() > 0 {
+        if probe.version().get() + start.version().get() + end.version().get() > 0 {
             detail.refetch();
         }
     });
@@ -42,7 +47,7 @@ pub fn EnvironmentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let can_probe = crate::session::may(domain::auth::Role::Operator).await;
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail probe can_probe/> }.into_any(),
+                    Ok(detail) => view! { <Detail detail probe can_probe start end/> }.into_any(),
                     Err(error) => view! { <h1>{name()}</h1> <LoadError error/> }.into_any(),
                 }
             })}
@@ -63,6 +68,8 @@ fn Detail(
     detail: EnvironmentDetail,
     probe: ServerAction<ProbeNow>,
     can_probe: bool,
+    start: ServerAction<StartMaintenance>,
+    end: ServerAction<EndMaintenance>,
 ) -> impl IntoView {
     let EnvironmentDetail {
         status,
@@ -75,7 +82,10 @@ fn Detail(
         compare,
         parity,
         parity_error,
+        maintenance_windows,
     } = detail;
+    let slos = status.slos.clone();
+    let current = status.maintenance.clone();
     let name = status.summary.name.clone();
     let compare_query = compare
         .as_ref()
@@ -84,7 +94,24 @@ fn Detail(
     let selected = stats.iter().find(|s| s.window == window).cloned();
     view! {
         <h1>{name.clone()}</h1>
+        {current.clone().map(|window| view! { <MaintenanceBanner window/> })}
         {view! { <EnvironmentCard status probe can_probe/> }.into_any()}
+
+        <section aria-labelledby="slo-heading" class="slo-panel">
+            <h2 id="slo-heading">"Service-level objectives"</h2>
+            {view! { <SloPanel slos/> }.into_any()}
+        </section>
+
+        <section aria-labelledby="maintenance-heading">
+            <h2 id="maintenance-heading">"Maintenance"</h2>
+            {if can_probe {
+                view! { <MaintenanceControl environment=name.clone() current start end/> }.into_any()
+            } else if current.is_none() {
+                view! { <p class="empty">"Not in maintenance."</p> }.into_any()
+            } else {
+                ().into_any()
+            }}
+        </section>
 
         <section aria-labelledby="windows-heading">
             <h2 id="windows-heading">"Readiness over time"</h2>
@@ -99,7 +126,7 @@ fn Detail(
                     })
                     .collect_view()}
             </nav>
-            {view! { <HistoryChart points=series from_unix=now_unix - window.seconds() span_secs=window.seconds()/> }.into_any()}
+            {view! { <HistoryChart points=series from_unix=now_unix - window.seconds() span_secs=window.seconds() maintenance=maintenance_windows/> }.into_any()}
             {selected.map(|s| view! { <ProbeLatencyTable stats=s/> }.into_any())}
         </section>
 

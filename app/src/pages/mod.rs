@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod alerts;
 mod environment;
 mod golive;
 mod golive_report;
@@ -12,6 +13,7 @@ mod replays;
 mod settings;
 mod status;
 
+pub use alerts::AlertsPage;
 pub use environment::EnvironmentPage;
 pub use golive::GoLivePage;
 pub use golive_report::GoLiveReportPage;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::replay::{StartReplay, list_runs, list_suites};
+use crate::api::replay::{StartReplay, canary_overview, list_runs, list_suites};
 use crate::components::load_error::LoadError;
 use crate::components::status_badge::{StatusBadge, Tone};
 use crate::components::trend_chart::TrendChart;
@@ -27,6 +27,7 @@ pub(crate) fn percent(rate: Option<f64>) -> String {
 pub fn ReplaysPage() -> impl IntoView {
     let suites = Resource::new(|| (), |_| list_suites());
     let runs = Resource::new(|| (), |_| list_runs());
+    let canaries = Resource::new(|| (), |_| canary_overview());
     let start = ServerAction::<StartReplay>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -55,10 +56,22 @@ pub fn ReplaysPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match canaries.await {
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => view! {
+                        <h2>"Canary replays"</h2>
+                        {list.into_iter().map(|canary| view! { <CanaryPanel canary/> }).collect_view()}
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
         <h2>"Runs"</h2>
         <Suspense fallback=|| view! { <p class="loading">"Loading runs…"</p> }>
             {move || Suspend::new(async move {
-                match runs.await {
+                match runs.await.map(|list| list.into_iter().filter(|r| !r.canary).collect::<Vec<_>>()) {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No replay has run yet. Start one above, or run greenlight replay with --data-dir."</p>
                     }.into_any(),
@@ -67,6 +80,45 @@ pub fn ReplaysPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// One suite's canaries: schedule, the 7-day pass-rate trend, the streak and the newest runs.
+#[component]
+fn CanaryPanel(canary: crate::model::CanaryView) -> impl IntoView {
+    let mut points: Vec<(i64, f64)> = canary
+        .runs
+        .iter()
+        .filter(|r| r.status == "completed")
+        .filter_map(|r| r.pass_rate.map(|p| (r.id, p)))
+        .collect();
+    points.reverse();
+    let streak = match canary.streak() {
+        None => "No canary has completed yet.".to_string(),
+        Some((true, n)) => format!("Passing: the last {n} canaries in a row passed the gate."),
+        Some((false, n)) => format!("Failing: the last {n} canaries in a row were below the minimum."),
+    };
+    let minimum = canary.min_pass_rate;
+    view! {
+        <section class="canary" data-suite=canary.suite.clone()>
+            <h3>{format!("{}: {}, {}", canary.suite, canary.schedule, canary.selection)}</h3>
+            <p class="canary-streak">{streak}</p>
+            <p class="hint">{format!(
+                "Alerts when a canary is below {} or {} points under the canaries before it. Only a canary of the whole suite counts for a go-live.",
+                percent(Some(minimum)), canary.max_drop_points
+            )}</p>
+            {(!points.is_empty()).then(|| view! { <TrendChart points minimum/> })}
+            <ul class="canary-runs">
+                {canary.runs.iter().take(10).map(|r| view! {
+                    <li>
+                        <a href=format!("/replays/run/{}", r.id)>{format!("Run {}", r.id)}</a>
+                        " " {gate_badge(r)} " "
+                        {format!("{} · {}", percent(r.pass_rate), r.started_at.replace('T', " "))}
+                        {r.selection.clone().map(|s| view! { <small>{format!(" · {s}")}</small> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -25,8 +25,32 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <AlertChannels/>
         <Tokens create revoke/>
         <AuditLog create revoke/>
+    }
+}
+
+/// The alert channels and their newest delivery: a channel that fails shows here.
+#[component]
+fn AlertChannels() -> impl IntoView {
+    let test = ServerAction::<crate::api::operations::SendTestAlert>::new();
+    let data = Resource::new(move || test.version().get(), |_| crate::api::operations::alerts_overview());
+    view! {
+        <section aria-labelledby="channels-heading">
+            <h2 id="channels-heading">"Alert channels"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading channels…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! {
+                            <crate::components::alert_channels::ChannelList channels=data.channels admin=true test/>
+                            <p><a href="/alerts">"Every message sent, on the Alerts page"</a></p>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

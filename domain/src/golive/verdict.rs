@@ -19,16 +19,19 @@ pub enum Criterion {
     InngestCloud,
     /// The go-live's ten steps all passed (staging stable for the whole window among them).
     Checklist,
+    /// Production's custom checks marked `release = true` (queue health, for example) hold.
+    ReleaseChecks,
 }
 
 impl Criterion {
-    pub const ALL: [Criterion; 6] = [
+    pub const ALL: [Criterion; 7] = [
         Criterion::StrictFlags,
         Criterion::Readiness,
         Criterion::RuntimeDependencies,
         Criterion::ReleaseGate,
         Criterion::InngestCloud,
         Criterion::Checklist,
+        Criterion::ReleaseChecks,
     ];
 
     pub fn label(self) -> &'static str {
@@ -39,6 +42,7 @@ impl Criterion {
             Criterion::ReleaseGate => "Release quality gate",
             Criterion::InngestCloud => "Inngest",
             Criterion::Checklist => "Go-live steps",
+            Criterion::ReleaseChecks => "Release checks",
         }
     }
 }

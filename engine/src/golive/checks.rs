@@ -211,7 +211,7 @@ async fn validate(state: &AppState, env: &EnvironmentConfig, verify_route: bool)
 
 /// Steps 5 and 9: the live endpoints, judged as the Go criteria judge them. Staging (step 5)
 /// may run with a degraded optional dependency; production (step 9) may not, and Inngest must
-/// be cloud-ready with the expected count.
+/// be cloud-ready with the expected count. Both include the environment's release checks.
 fn endpoints(
     env: &EnvironmentConfig,
     report: &crate::probe::EnvironmentReport,
@@ -235,6 +235,11 @@ fn endpoints(
             Finding::Met { evidence } => passed.push(evidence),
             finding => return check_of(finding),
         }
+    }
+    match super::criteria::release_checks(report, env) {
+        None => {}
+        Some(Finding::Met { evidence }) => passed.push(evidence),
+        Some(finding) => return check_of(finding),
     }
     Check::Pass {
         summary: domain::text::sentences(passed.iter().map(String::as_str)),
@@ -381,15 +386,13 @@ async fn latest_replay(state: &AppState) -> Result<(Option<ReplayFact>, String, 
         .map_err(|e| format!("The golden set of {} is not valid: {e}", suite.name))?
         .version()
         .to_string();
-    let runs = state
+    // Only a run of the whole suite counts: a canary of a sample does not.
+    let fact = state
         .store
-        .list_runs(200)
+        .latest_whole_run(&suite.name)
         .await
-        .map_err(|e| format!("Replay runs cannot be read: {e}"))?;
-    let fact = runs
-        .into_iter()
-        .filter(|r| r.suite == suite.name && r.status == RunStatus::Completed)
-        .find_map(|r| {
+        .map_err(|e| format!("Replay runs cannot be read: {e}"))?
+        .and_then(|r| {
             Some(ReplayFact {
                 run_id: r.id,
                 finished_unix: domain::time::parse_rfc3339_utc(r.finished_at.as_deref()?)?,

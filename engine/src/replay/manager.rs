@@ -13,7 +13,7 @@ use super::harness::{CaseRecord, ReplaySpec, run_replay};
 use super::output::SummaryFile;
 use super::runner::Runner;
 use crate::config::{RunnerConfig, SuiteConfig};
-use crate::store::{NewRun, RunStatus, Store};
+use crate::store::{NewRun, RunStatus, RunTrigger, Store};
 use crate::tls::TrustedRoots;
 
 /// A suite's place among the replays being started; given back when dropped (the run is in
@@ -91,12 +91,26 @@ impl ReplayManager {
         self.active.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Starts a replay of `suite` in the background and returns its run id.
+    /// Starts a replay of the whole `suite` in the background and returns its run id.
     pub async fn start(
         self: &Arc<Self>,
         store: &Store,
         suites: &[SuiteConfig],
         suite: &str,
+    ) -> Result<i64, StartError> {
+        self.start_with(store, suites, suite, RunTrigger::Manual, |cases| (cases, None))
+            .await
+    }
+
+    /// Starts a replay of the cases `pick` keeps (with their description when not all of
+    /// them), recorded as started by `trigger`.
+    pub async fn start_with(
+        self: &Arc<Self>,
+        store: &Store,
+        suites: &[SuiteConfig],
+        suite: &str,
+        trigger: RunTrigger,
+        pick: impl FnOnce(Vec<domain::Case>) -> (Vec<domain::Case>, Option<String>),
     ) -> Result<i64, StartError> {
         let config = suites
             .iter()
@@ -132,7 +146,13 @@ impl ReplayManager {
             })?;
         let baselines = baseline_outputs(store, suite).await?;
         let suite_version = golden.version().to_string();
-        let cases = golden.into_cases();
+        let (cases, selection) = pick(golden.into_cases());
+        if cases.is_empty() {
+            return Err(StartError::GoldenSet {
+                suite: suite.to_string(),
+                message: selection.unwrap_or_else(|| "it holds no case".into()) + ": no case to run",
+            });
+        }
         let run_id = store
             .start_run(NewRun {
                 suite: suite.to_string(),
@@ -141,6 +161,8 @@ impl ReplayManager {
                 runner: runner.describe(),
                 min_pass_rate: config.min_pass_rate,
                 total_cases: cases.len(),
+                trigger,
+                selection,
             })
             .await?;
         let (cancel_tx, cancel_rx) = watch::channel(false);

@@ -2,6 +2,7 @@
 //! gated on its pass rate, stored and written out in the reference harness's format.
 
 pub mod baselines;
+pub mod canary;
 pub mod harness;
 pub mod indexed;
 pub mod manager;

@@ -199,6 +199,23 @@ impl Store {
         .await
     }
 
+    /// The go-lives not finished yet, oldest first.
+    pub async fn open_golives(&self) -> Result<Vec<GoLiveRow>, Error> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {ROW_COLUMNS} FROM golives WHERE ended_unix IS NULL ORDER BY id"
+                ))
+                .map_err(|e| Error::db("list open go-lives", e))?;
+            let rows = stmt
+                .query_map([], row)
+                .map_err(|e| Error::db("list open go-lives", e))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| Error::db("list open go-lives", e))
+        })
+        .await
+    }
+
     /// A go-live with its recorded events and the checklist they add up to.
     pub async fn golive(
         &self,

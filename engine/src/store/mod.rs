@@ -15,15 +15,18 @@ use crate::error::{Error, Result};
 mod day;
 mod evidence_cap;
 mod import;
+pub mod maintenance;
 mod readers;
 mod replay;
 mod samples;
+mod slo;
 
+pub mod alerts;
 pub mod auth;
 pub mod golive;
 pub use auth::{AuditEntry, AuditQuery, TokenRow};
 pub use import::RollupHour;
-pub use replay::{NewRun, RunRow, RunStatus, StoredCase};
+pub use replay::{NewRun, RunRow, RunStatus, RunTrigger, StoredCase};
 pub use samples::{PruneCounts, ROUND, SamplePoint};
 
 pub const DATABASE_FILE: &str = "greenlight.sqlite3";
@@ -55,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "golive",
         include_str!("../../migrations/0006_golive.sql"),
+    ),
+    (
+        7,
+        "operations",
+        include_str!("../../migrations/0007_operations.sql"),
     ),
 ];
 

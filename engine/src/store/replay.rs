@@ -36,6 +36,33 @@ impl RunStatus {
     }
 }
 
+/// Who started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunTrigger {
+    /// Someone: the console's Replays page, the go-live, or the CLI.
+    Manual,
+    /// The suite's canary schedule.
+    Canary,
+}
+
+impl RunTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunTrigger::Manual => "manual",
+            RunTrigger::Canary => "canary",
+        }
+    }
+
+    fn parse(raw: &str) -> Self {
+        if raw == "canary" {
+            RunTrigger::Canary
+        } else {
+            RunTrigger::Manual
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewRun {
     pub suite: String,
@@ -44,6 +71,9 @@ pub struct NewRun {
     pub runner: String,
     pub min_pass_rate: f64,
     pub total_cases: usize,
+    pub trigger: RunTrigger,
+    /// Which cases, in words, when not the whole suite.
+    pub selection: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +95,9 @@ pub struct RunRow {
     pub is_baseline: bool,
     /// Cases recorded so far (all of them once completed).
     pub finished_cases: i64,
+    pub trigger: RunTrigger,
+    /// Which cases, in words, when the run did not run the whole suite.
+    pub selection: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,7 +174,7 @@ fn process_alive(pid: i64) -> bool {
 
 const RUN_COLUMNS: &str = "r.id, r.suite, r.suite_version, r.golden_set_path, r.runner, r.status, r.started_at,
     r.finished_at, r.min_pass_rate, r.total_cases, r.passed_cases, r.pass_rate, r.average_score, r.block_build,
-    r.is_baseline, (SELECT COUNT(*) FROM replay_cases c WHERE c.run_id = r.id)";
+    r.is_baseline, (SELECT COUNT(*) FROM replay_cases c WHERE c.run_id = r.id), r.trigger, r.selection";
 
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -161,6 +194,8 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         block_build: row.get::<_, Option<i64>>(13)?.map(|b| b != 0),
         is_baseline: row.get::<_, i64>(14)? != 0,
         finished_cases: row.get(15)?,
+        trigger: RunTrigger::parse(&row.get::<_, String>(16)?),
+        selection: row.get(17)?,
     })
 }
 
@@ -179,8 +214,8 @@ impl Store {
     pub async fn start_run(&self, run: NewRun) -> Result<i64> {
         self.write(move |conn| {
             conn.execute(
-                "INSERT INTO replay_runs (suite, suite_version, golden_set_path, runner, status, started_at, min_pass_rate, total_cases, owner_pid)
-                 VALUES (?1, ?2, ?3, ?4, 'running', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?5, ?6, ?7)",
+                "INSERT INTO replay_runs (suite, suite_version, golden_set_path, runner, status, started_at, min_pass_rate, total_cases, owner_pid, trigger, selection)
+                 VALUES (?1, ?2, ?3, ?4, 'running', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?5, ?6, ?7, ?8, ?9)",
                 params![
                     run.suite,
                     run.suite_version,
@@ -188,7 +223,9 @@ impl Store {
                     run.runner,
                     run.min_pass_rate,
                     run.total_cases as i64,
-                    i64::from(std::process::id())
+                    i64::from(std::process::id()),
+                    run.trigger.as_str(),
+                    run.selection
                 ],
             )
             .map_err(|e| Error::db("start replay run", e))?;
@@ -248,6 +285,50 @@ impl Store {
             )
             .map_err(|e| Error::db("finish replay run", e))?;
             Ok(())
+        })
+        .await
+    }
+
+    /// A suite's runs started by `trigger` since `since` (RFC 3339), newest first.
+    pub async fn runs_by_trigger(
+        &self,
+        suite: &str,
+        trigger: RunTrigger,
+        since: &str,
+        limit: usize,
+    ) -> Result<Vec<RunRow>> {
+        let (suite, since) = (suite.to_string(), since.to_string());
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(&format!(
+                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.trigger = ?2 AND r.started_at >= ?3
+                     ORDER BY r.id DESC LIMIT ?4"
+                ))
+                .map_err(|e| Error::db("list runs", e))?;
+            let rows = stmt
+                .query_map(params![suite, trigger.as_str(), since, limit as i64], run_row)
+                .map_err(|e| Error::db("list runs", e))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| Error::db("list runs", e))
+        })
+        .await
+    }
+
+    /// The suite's newest completed run of the whole suite (manual, or a canary that took
+    /// every case).
+    pub async fn latest_whole_run(&self, suite: &str) -> Result<Option<RunRow>> {
+        let suite = suite.to_string();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.status = 'completed' AND r.selection IS NULL
+                     ORDER BY r.id DESC LIMIT 1"
+                ),
+                [suite],
+                run_row,
+            )
+            .optional()
+            .map_err(|e| Error::db("read latest run", e))
         })
         .await
     }
@@ -359,6 +440,8 @@ mod tests {
             runner: "python3 r.py".into(),
             min_pass_rate: 0.95,
             total_cases: 2,
+            trigger: RunTrigger::Manual,
+            selection: None,
         }
     }
 

@@ -192,6 +192,9 @@ pub(super) fn add_to_rollup(
     Ok(())
 }
 
+/// A round, when it was stored, and its count for each SLO.
+pub type RoundWithSlo = (f64, EnvironmentReport, Vec<(String, domain::slo::Counts)>);
+
 /// One round as its three tables store it.
 struct EncodedRound {
     unix: f64,
@@ -200,10 +203,16 @@ struct EncodedRound {
     json: String,
     latencies: BTreeMap<String, f64>,
     latencies_json: String,
+    /// The round's count for each SLO of its environment (none inside a maintenance window).
+    slo: Vec<(String, domain::slo::Counts)>,
 }
 
 impl EncodedRound {
-    fn new(unix: f64, report: &EnvironmentReport) -> Result<Self> {
+    fn new(
+        unix: f64,
+        report: &EnvironmentReport,
+        slo: Vec<(String, domain::slo::Counts)>,
+    ) -> Result<Self> {
         let latencies = round_latencies(report);
         Ok(Self {
             unix,
@@ -212,6 +221,7 @@ impl EncodedRound {
             json: encode(&*super::evidence_cap::capped(report), "sample")?,
             latencies_json: encode(&latencies, "latencies")?,
             latencies,
+            slo,
         })
     }
 
@@ -228,6 +238,8 @@ impl EncodedRound {
                 histograms.entry(probe.clone()).or_default().record(*ms);
             }
         })?;
+
+        super::slo::add_round(tx, env, unix, &self.slo)?;
 
         let is_ready = readiness == "ready";
         let last: Option<bool> = tx
@@ -253,16 +265,32 @@ impl Store {
     /// Stores one round: the raw sample, its hour's rollup, and a transition when the verdict
     /// changed — in one transaction, so the three never disagree.
     pub async fn insert_sample(&self, unix: f64, report: &EnvironmentReport) -> Result<()> {
-        self.store_rounds(vec![EncodedRound::new(unix, report)?])
+        self.insert_round(unix, report, Vec::new()).await
+    }
+
+    /// Stores one round as `insert_sample` does, with its counts for the environment's SLOs.
+    pub async fn insert_round(
+        &self,
+        unix: f64,
+        report: &EnvironmentReport,
+        slo: Vec<(String, domain::slo::Counts)>,
+    ) -> Result<()> {
+        self.store_rounds(vec![EncodedRound::new(unix, report, slo)?])
             .await
     }
 
     /// Stores rounds, oldest first, in one transaction (each as `insert_sample` does): for
     /// importing history.
     pub async fn insert_samples(&self, rounds: Vec<(f64, EnvironmentReport)>) -> Result<()> {
+        self.insert_rounds(rounds.into_iter().map(|(u, r)| (u, r, Vec::new())).collect())
+            .await
+    }
+
+    /// Stores rounds with their SLO counts, oldest first, in one transaction.
+    pub async fn insert_rounds(&self, rounds: Vec<RoundWithSlo>) -> Result<()> {
         let encoded = rounds
-            .iter()
-            .map(|(unix, report)| EncodedRound::new(*unix, report))
+            .into_iter()
+            .map(|(unix, report, slo)| EncodedRound::new(unix, &report, slo))
             .collect::<Result<Vec<_>>>()?;
         self.store_rounds(encoded).await
     }
@@ -310,6 +338,7 @@ impl Store {
                     [rollups_before],
                 )
                 .map_err(|e| Error::db("prune transitions", e))?;
+            super::slo::prune(&tx, raw_before, rollups_before)?;
             tx.commit().map_err(|e| Error::db("commit pruning", e))?;
             Ok(PruneCounts {
                 samples,

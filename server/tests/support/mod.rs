@@ -242,7 +242,15 @@ impl RedisServer {
     }
 
     pub fn start_with(extra: &[&str]) -> Self {
-        let port = free_port();
+        Self::start_at(free_port(), extra)
+    }
+
+    /// A redis-server on `port` again (after `stop`), as a restarted Redis would come back.
+    pub fn start_on(port: u16) -> Self {
+        Self::start_at(port, &[])
+    }
+
+    fn start_at(port: u16, extra: &[&str]) -> Self {
         let mut args = vec![
             "--port".to_string(),
             port.to_string(),

@@ -146,6 +146,8 @@ pub fn run(args: ReplayArgs) -> ExitCode {
             runner: runner_cmd.clone(),
             min_pass_rate: args.min_pass_rate,
             total_cases: checked.total,
+            trigger: engine::store::RunTrigger::Manual,
+            selection: None,
         };
         match runtime.block_on(store.start_run(new_run)) {
             Ok(run_id) => Some((store.clone(), run_id)),

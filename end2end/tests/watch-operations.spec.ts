@@ -1,0 +1,48 @@
+import { test, expect } from "@playwright/test";
+import { signIn } from "./auth";
+
+test("an admin sends test alerts and sees one delivered and one failed", async ({ page }) => {
+  await signIn(page, "admin", "/alerts");
+  await page.goto("/alerts");
+  await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+
+  await page.getByRole("button", { name: "Send a test alert to ops-webhook" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Test to ops-webhook: Delivered" })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Send a test alert to pager-offline" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Test to pager-offline: Failed after 1 attempt" })).toBeVisible({ timeout: 20_000 });
+
+  // Every message is kept: the table shows both, the failure with its reason and no secret.
+  await page.reload();
+  const delivered = page.locator("tr.delivery-delivered").filter({ hasText: "[TEST] Test alert for channel ops-webhook" });
+  const failed = page.locator("tr.delivery-failed").filter({ hasText: "[TEST] Test alert for channel pager-offline" });
+  await expect(delivered.first()).toBeVisible();
+  await expect(failed.first()).toContainText("cannot connect to the receiver");
+  await expect(page.locator("body")).not.toContainText("e2e0routing0key");
+
+  // Settings shows each channel's last delivery too.
+  await page.goto("/settings");
+  await expect(page.locator("li[data-channel='pager-offline']")).toContainText("Failed");
+  await expect(page.locator("li[data-channel='ops-webhook']")).toContainText("Delivered");
+});
+
+test("an operator reads the SLO panel and shades a maintenance window on the chart", async ({ page }) => {
+  await signIn(page, "operator", "/environments/staging?window=1h");
+  await page.goto("/environments/staging?window=1h");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+
+  const slos = page.locator("table.slo-table");
+  await expect(slos.locator("tr[data-slo='uptime']")).toContainText("99.9 %");
+  await expect(slos.locator("tr[data-slo='readiness-latency']")).toContainText("readiness answers in under 500 ms");
+
+  await page.getByLabel("Reason").fill("e2e rehearsal of a database upgrade");
+  await page.getByRole("button", { name: "Start maintenance" }).click();
+  await expect(page.locator(".maintenance-banner")).toContainText("e2e rehearsal of a database upgrade");
+  await expect(page.locator("svg .hc-maintenance")).toHaveCount(1);
+  await expect(page.getByRole("img", { name: /The shaded band is a maintenance window/ })).toBeVisible();
+
+  await page.getByRole("button", { name: "End maintenance" }).click();
+  await expect(page.locator(".maintenance-banner")).toHaveCount(0);
+  // The ended window stays shaded on the chart.
+  await expect(page.locator("svg .hc-maintenance")).toHaveCount(1);
+});

@@ -1,0 +1,66 @@
+//! Watching open go-lives: their verdict is measured every half minute (shared with viewers'
+//! pages through the recent-verdict cache), and one that turns from Go to No-Go alerts until
+//! it is Go again or the go-live ends. Muted while production is in a maintenance window.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use domain::alert::{Alert, Rule};
+use domain::golive::{Finding, Verdict};
+use tokio::task::JoinHandle;
+
+use super::rules;
+use crate::state::AppState;
+use crate::store::auth::now_unix;
+
+const EVERY: Duration = Duration::from_secs(30);
+
+pub fn spawn_golive_watch(state: &AppState) -> JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        // Per go-live: whether its last measured verdict was Go.
+        let mut was_go: HashMap<i64, bool> = HashMap::new();
+        loop {
+            if let Err(e) = watch_once(&state, &mut was_go).await {
+                tracing::error!(error = %e, "cannot watch the open go-lives");
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    })
+}
+
+async fn watch_once(state: &AppState, was_go: &mut HashMap<i64, bool>) -> crate::Result<()> {
+    let open = state.store.open_golives().await?;
+    was_go.retain(|id, _| open.iter().any(|g| g.id == *id));
+    let already = state.alerts.open_keys(&state.store).await?;
+    let now = now_unix();
+    let mut firing = Vec::new();
+    let mut muted = Vec::new();
+    for golive in &open {
+        let key = format!("golive:{}", golive.id);
+        if state.maintenance.active(&golive.production, now).is_some() {
+            muted.push(key);
+            continue;
+        }
+        let Ok(report) = crate::golive::verdict_recent(state, golive.id).await else {
+            continue;
+        };
+        let go = report.verdict == Verdict::Go;
+        let previous = was_go.insert(golive.id, go);
+        if let Verdict::NoGo { failing } = &report.verdict
+            && (previous == Some(true) || already.contains(&key))
+        {
+            let words: Vec<String> = failing
+                .iter()
+                .map(|f| match &f.finding {
+                    Finding::Failed { problem, .. } => format!("{}: {problem}", f.criterion.label()),
+                    _ => f.criterion.label().to_string(),
+                })
+                .collect();
+            firing.push(rules::golive_no_go(golive.id, &golive.production, &words));
+        }
+    }
+    // Go-lives that ended, went back to Go or to Hold clear; muted ones stay as they are.
+    let in_scope = move |a: &Alert| a.rule == Rule::GoLiveNoGo && !muted.contains(&a.key);
+    state.alerts.reconcile(&state.store, in_scope, firing, now).await
+}

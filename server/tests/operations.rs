@@ -1,0 +1,18 @@
+//! Operations end to end, against real parts on loopback: alert channels against real
+//! receivers (an HTTP server checking signatures and payload shapes, aiosmtpd for email),
+//! readiness alerts with a real redis-server stopped and started, maintenance windows, and
+//! canary replays through the example runner.
+
+mod support;
+
+#[path = "operations/receiver.rs"]
+mod receiver;
+
+#[path = "operations/channels.rs"]
+mod channels;
+
+#[path = "operations/alerting.rs"]
+mod alerting;
+
+#[path = "operations/canary.rs"]
+mod canary;

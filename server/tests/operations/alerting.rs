@@ -1,0 +1,173 @@
+//! Readiness alerts through the whole console: a service whose readiness follows a real
+//! redis-server, the redis stopped and started, one message when it goes down and one when it
+//! recovers; a maintenance window mutes both and spends no SLO budget.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::routing::get;
+
+use super::receiver::Receiver;
+use super::support::{RedisServer, TestApp};
+
+/// A service like the reference one: ready while its Redis answers.
+async fn service_following(redis_port: u16) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/api/health/ready",
+        get(move || async move {
+            let up = tokio::net::TcpStream::connect(("127.0.0.1", redis_port)).await.is_ok();
+            if up {
+                (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"})))
+            } else {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(serde_json::json!({"detail": "Redis is unavailable"})),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+fn events(receiver: &Receiver) -> Vec<(String, String)> {
+    receiver
+        .received()
+        .iter()
+        .map(|r| {
+            let b = r.json();
+            (b["event"].as_str().unwrap().to_string(), b["key"].as_str().unwrap().to_string())
+        })
+        .filter(|(_, key)| key.starts_with("readiness:"))
+        .collect()
+}
+
+async fn wait_events(receiver: &Receiver, n: usize, secs: u64) -> Vec<(String, String)> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let got = events(receiver);
+        if got.len() >= n || std::time::Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_readiness_flip_alerts_once_resolves_once_and_is_muted_in_maintenance() {
+    let mut redis = RedisServer::start();
+    let port = redis.port;
+    let service = service_following(port).await;
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alerts.env"),
+        format!("HOOK_URL={}/hook\nHOOK_SECRET=s3cret-for-hmac\n", receiver.base),
+    )
+    .unwrap();
+    let config = format!(
+        r#"
+[alerts]
+console_url = "https://greenlight.example.com"
+attempts = 2
+retry_base_secs = 1
+
+[[alerts.channels]]
+name = "ops"
+kind = "webhook"
+url = {{ from_env_file = "alerts.env", key = "HOOK_URL" }}
+secret = {{ from_env_file = "alerts.env", key = "HOOK_SECRET" }}
+
+[[environments]]
+name = "staging"
+mode = "staging"
+base_url = "{service}"
+probe_interval_secs = 1
+flip_after_rounds = 2
+recover_after_rounds = 2
+
+[[environments.slos]]
+name = "uptime"
+kind = "readiness"
+target_percent = 99.9
+"#
+    );
+    let app = TestApp::spawn_with(&config, dir.path()).await;
+
+    // Ready first: nothing is sent.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(events(&receiver).is_empty(), "{:?}", events(&receiver));
+
+    redis.stop();
+    let got = wait_events(&receiver, 1, 15).await;
+    assert_eq!(got, [("firing".to_string(), "readiness:staging".to_string())]);
+    let firing = receiver.received().into_iter().find(|r| r.json()["event"] == "firing").unwrap().json();
+    assert!(firing["reason"].as_str().unwrap().contains("503"), "{firing}");
+    assert_eq!(firing["url"], "https://greenlight.example.com/environments/staging");
+    // It lasts: still one message, not one per round.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(events(&receiver).len(), 1, "{:?}", events(&receiver));
+
+    redis = RedisServer::start_on(port);
+    let got = wait_events(&receiver, 2, 15).await;
+    assert_eq!(got[1], ("resolved".to_string(), "readiness:staging".to_string()), "{got:?}");
+
+    // The Alerts page's data: one incident, resolved, and two delivered messages.
+    let alerts = app.post_json("/api/alerts", &[]).await;
+    assert_eq!(alerts["open"].as_array().unwrap().len(), 0, "{alerts}");
+    let delivered = alerts["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["state"] == "delivered" && d["channel"] == "ops")
+        .count();
+    assert_eq!(delivered, 2, "{alerts}");
+
+    // Maintenance: the outage neither alerts nor spends budget.
+    let operator = app.token(domain::auth::Role::Operator).await;
+    let window: serde_json::Value = app
+        .client_with(&operator)
+        .post(app.url("/api/maintenance/start"))
+        .form(&[("environment", "staging"), ("reason", "redis upgrade")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = window["id"].as_i64().expect("a stored window");
+    let env = app.state.config.environment("staging").unwrap().clone();
+    let bad_before = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].rounds.bad();
+    redis.stop();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(events(&receiver).len(), 2, "muted in maintenance: {:?}", events(&receiver));
+    let after = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].clone();
+    assert_eq!(after.rounds.bad(), bad_before, "no budget spent in maintenance");
+    let detail = app
+        .post_json("/api/status/environment", &[("environment", "staging"), ("window", "1h")])
+        .await;
+    assert_eq!(detail["status"]["maintenance"]["reason"], "redis upgrade");
+    assert_eq!(detail["maintenance_windows"].as_array().unwrap().len(), 1);
+
+    // Ended while still down: the outage alerts now.
+    let ended = app
+        .client_with(&operator)
+        .post(app.url("/api/maintenance/end"))
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(ended.status().is_success());
+    let got = wait_events(&receiver, 3, 15).await;
+    assert_eq!(got[2], ("firing".to_string(), "readiness:staging".to_string()), "{got:?}");
+    let evaluation = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].clone();
+    assert!(evaluation.rounds.bad() > bad_before);
+
+    // Both actions are in the audit log.
+    let audit = app.state.store.audit_entries(Default::default()).await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
+    assert!(actions.contains(&"maintenance.start") && actions.contains(&"maintenance.end"), "{actions:?}");
+    app.stop().await.unwrap();
+}

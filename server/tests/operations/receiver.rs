@@ -1,0 +1,78 @@
+//! A real HTTP receiver for alert messages: records every request (path, headers, body) and
+//! answers what the test asks for (200, 500, a redirect).
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Received {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("the receiver got JSON")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Answer {
+    Ok,
+    Fail,
+    /// 307 to /elsewhere on the same receiver.
+    Redirect,
+}
+
+#[derive(Clone)]
+pub struct Receiver {
+    pub base: String,
+    got: Arc<Mutex<Vec<Received>>>,
+    answer: Arc<Mutex<Answer>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let answer = Arc::new(Mutex::new(Answer::Ok));
+        let (g, a) = (Arc::clone(&got), Arc::clone(&answer));
+        let app = axum::Router::new().fallback(
+            move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
+                let (g, a) = (Arc::clone(&g), Arc::clone(&a));
+                async move {
+                    g.lock().unwrap().push(Received {
+                        path: uri.path().to_string(),
+                        headers,
+                        body,
+                    });
+                    let answer = *a.lock().unwrap();
+                    match answer {
+                        Answer::Ok => (StatusCode::OK, "ok").into_response(),
+                        Answer::Fail => (StatusCode::INTERNAL_SERVER_ERROR, "receiver is down").into_response(),
+                        Answer::Redirect => Response::builder()
+                            .status(StatusCode::TEMPORARY_REDIRECT)
+                            .header("location", "/elsewhere")
+                            .body(axum::body::Body::empty())
+                            .unwrap(),
+                    }
+                }
+            },
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base, got, answer }
+    }
+
+    pub fn answer(&self, answer: Answer) {
+        *self.answer.lock().unwrap() = answer;
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.got.lock().unwrap().clone()
+    }
+}
