@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::{
-    AlertsPage, EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, ReplayDiffPage, ReplayRunPage,
-    ReplaysPage, SettingsPage,
+    AlertsPage, EnvironmentPage, GoLivePage, GoLiveReportPage, GoLiveRunPage, ReplayDiffPage,
+    ReplayRunPage, ReplaysPage, SettingsPage,
 };
 
 /// One lazy route per page: a unit struct whose view renders the page component.

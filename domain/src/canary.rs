@@ -26,7 +26,9 @@ fn mix(id: &str) -> u64 {
 
 fn tagged(case: &Case, tag: &str) -> bool {
     match case.field("tags") {
-        Some(PyValue::List(items)) => items.iter().any(|v| matches!(v, PyValue::Str(s) if s == tag)),
+        Some(PyValue::List(items)) => items
+            .iter()
+            .any(|v| matches!(v, PyValue::Str(s) if s == tag)),
         Some(PyValue::Str(s)) => s == tag,
         _ => matches!(case.field("tag"), Some(PyValue::Str(s)) if s == tag),
     }
@@ -71,7 +73,9 @@ pub fn select(cases: Vec<Case>, selection: &Selection, round: u64) -> (Vec<Case>
             let missing = ids.len().saturating_sub(picked.len());
             let mut d = format!("{} listed cases of {total}", picked.len());
             if missing > 0 {
-                d.push_str(&format!(" ({missing} listed ids are not in the golden set)"));
+                d.push_str(&format!(
+                    " ({missing} listed ids are not in the golden set)"
+                ));
             }
             d
         }
@@ -139,11 +143,17 @@ mod tests {
     #[test]
     fn tags_ids_and_all() {
         let (picked, d) = select(cases(7), &Selection::Tag("smoke".into()), 0);
-        assert_eq!(picked.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c0", "c3", "c6"]);
+        assert_eq!(
+            picked.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["c0", "c3", "c6"]
+        );
         assert_eq!(d.unwrap(), "the 3 of 7 cases tagged \"smoke\"");
         let (picked, d) = select(cases(4), &Selection::Ids(vec!["c1".into(), "zz".into()]), 0);
         assert_eq!(picked.len(), 1);
-        assert!(d.unwrap().contains("1 listed ids are not in the golden set"));
+        assert!(
+            d.unwrap()
+                .contains("1 listed ids are not in the golden set")
+        );
         assert_eq!(select(cases(4), &Selection::All, 3).1, None);
         assert_eq!(select(cases(4), &Selection::Sample(9), 3).1, None);
     }
@@ -154,6 +164,10 @@ mod tests {
             drops(&[1.0, 0.95, 0.6, 0.6, 0.9, 1.0], 10.0),
             [false, false, true, true, false, false]
         );
-        assert_eq!(drops(&[1.0, 0.9], 10.0), [false, false], "exactly the allowance is fine");
+        assert_eq!(
+            drops(&[1.0, 0.9], 10.0),
+            [false, false],
+            "exactly the allowance is fine"
+        );
     }
 }

@@ -59,8 +59,11 @@ mod tests {
         assert!(!w.covers("staging", 150.0));
         assert!(w.overlaps(150.0, 300.0));
         assert!(!w.overlaps(200.0, 300.0));
-        let open = MaintenanceWindow { end_unix: None, ..w };
+        let open = MaintenanceWindow {
+            end_unix: None,
+            ..w
+        };
         assert!(open.covers("production", 1e12));
-        assert_eq!(active(&[open.clone()], "production", 5e5), Some(&open));
+        assert_eq!(active(std::slice::from_ref(&open), "production", 5e5), Some(&open));
     }
 }

@@ -65,18 +65,38 @@ async fn bench() {
         for slo in &env.slos {
             for h in 0..720 {
                 let bad = u64::from(h % 2 == 0);
-                hours.push((env.name.to_string(), slo.name.clone(), first_hour + h * 3_600, Counts { good: 240 - bad, total: 240 }));
+                hours.push((
+                    env.name.to_string(),
+                    slo.name.clone(),
+                    first_hour + h * 3_600,
+                    Counts {
+                        good: 240 - bad,
+                        total: 240,
+                    },
+                ));
             }
             let first_minute = (NOW as i64 - 22_200) / 60 * 60;
             for m in 0..370 {
                 let bad = u64::from(m % 125 == 0);
-                minutes.push((env.name.to_string(), slo.name.clone(), first_minute + m * 60, Counts { good: 4 - bad, total: 4 }));
+                minutes.push((
+                    env.name.to_string(),
+                    slo.name.clone(),
+                    first_minute + m * 60,
+                    Counts {
+                        good: 4 - bad,
+                        total: 4,
+                    },
+                ));
             }
         }
     }
     let rows = hours.len() + minutes.len();
     store.insert_slo_buckets(hours, minutes).await.unwrap();
-    println!("seeded {rows} SLO buckets ({} objectives) in {:.1} s", ENVIRONMENTS * 4, seeded.elapsed().as_secs_f64());
+    println!(
+        "seeded {rows} SLO buckets ({} objectives) in {:.1} s",
+        ENVIRONMENTS * 4,
+        seeded.elapsed().as_secs_f64()
+    );
 
     let book = SloBook::default();
     let started = Instant::now();
@@ -116,7 +136,11 @@ async fn reference(store: &Store, config: &Config) -> f64 {
     let pairs: Vec<(String, String)> = config
         .environments
         .iter()
-        .flat_map(|e| e.slos.iter().map(move |s| (e.name.to_string(), s.name.clone())))
+        .flat_map(|e| {
+            e.slos
+                .iter()
+                .map(move |s| (e.name.to_string(), s.name.clone()))
+        })
         .collect();
     tokio::task::spawn_blocking(move || {
         let conn = rusqlite::Connection::open(&path).unwrap();
@@ -146,6 +170,10 @@ async fn reference(store: &Store, config: &Config) -> f64 {
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into())
 }

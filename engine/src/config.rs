@@ -739,7 +739,9 @@ impl RawConfig {
                     ));
                 }
                 if checks.iter().any(|c: &CustomCheck| c.name == check.name) {
-                    return Err(at.error(span, format!("check name `{}` is used twice", check.name)));
+                    return Err(
+                        at.error(span, format!("check name `{}` is used twice", check.name))
+                    );
                 }
                 checks.push(CustomCheck {
                     name: check.name,
@@ -855,7 +857,10 @@ impl RawConfig {
                 None => None,
                 Some(raw) => {
                     let span = raw.span();
-                    Some(canary::parse(raw.into_inner()).map_err(|m| at.error(span, format!("suite `{name}`: {m}")))?)
+                    Some(
+                        canary::parse(raw.into_inner())
+                            .map_err(|m| at.error(span, format!("suite `{name}`: {m}")))?,
+                    )
                 }
             };
             suites.push(SuiteConfig {
@@ -945,7 +950,9 @@ fn existing_file(
 mod canary;
 mod operations;
 pub use canary::{CanaryConfig, Schedule, Selection};
-pub use operations::{AlertsConfig, ChannelConfig, ChannelKind, ChannelSecret, EmailConfig, SmtpSecurity};
+pub use operations::{
+    AlertsConfig, ChannelConfig, ChannelKind, ChannelSecret, EmailConfig, SmtpSecurity,
+};
 
 #[cfg(test)]
 mod tests;

@@ -66,7 +66,9 @@ impl Calendar {
         by: &str,
         now: f64,
     ) -> Result<std::result::Result<MaintenanceWindow, MaintenanceError>> {
-        let started = store.start_maintenance(environment, reason, by, now).await?;
+        let started = store
+            .start_maintenance(environment, reason, by, now)
+            .await?;
         self.load(store, now).await?;
         Ok(started)
     }

@@ -76,7 +76,12 @@ async fn follow_round(
     let firing = rules::environment(env, card, &evaluations);
     if let Err(e) = state
         .alerts
-        .reconcile(&state.store, rules::environment_scope(env.name.as_str()), firing, now)
+        .reconcile(
+            &state.store,
+            rules::environment_scope(env.name.as_str()),
+            firing,
+            now,
+        )
         .await
     {
         tracing::error!(environment = %env.name, error = %e, "cannot update the environment's alerts");

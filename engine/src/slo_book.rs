@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use domain::slo::{Counts, Evaluation, Ledger};
 use domain::maintenance::MaintenanceWindow;
+use domain::slo::{Counts, Evaluation, Ledger};
 
 use crate::config::{Config, EnvironmentConfig};
 use crate::error::Result;
@@ -32,7 +32,10 @@ impl SloBook {
             return Ok(());
         }
         let stored = store
-            .slo_ledgers(now - longest - 3_600.0, now - domain::slo::MINUTES_KEPT_SECS)
+            .slo_ledgers(
+                now - longest - 3_600.0,
+                now - domain::slo::MINUTES_KEPT_SECS,
+            )
             .await?;
         let mut ledgers = self.ledgers.write().unwrap_or_else(|p| p.into_inner());
         for env in &config.environments {

@@ -48,7 +48,9 @@ impl AppState {
                 &roots,
                 Arc::clone(&metrics),
             )),
-            maintenance: Arc::new(crate::maintenance::Calendar::new(config.maintenance.clone())),
+            maintenance: Arc::new(crate::maintenance::Calendar::new(
+                config.maintenance.clone(),
+            )),
             slo: Arc::default(),
             prober: Prober::new(crate::probe::DEFAULT_TIMEOUT, &roots),
             config: Arc::new(config),

@@ -18,7 +18,9 @@ pub async fn start_maintenance(
     let caller = super::authorize(domain::auth::Role::Operator)?;
     let state = &caller.state;
     if state.config.environment(&environment).is_none() {
-        return Err(AppError::NotFound(format!("There is no environment named {environment}.")));
+        return Err(AppError::NotFound(format!(
+            "There is no environment named {environment}."
+        )));
     }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
@@ -34,7 +36,11 @@ pub async fn start_maintenance(
         .await?
         .map_err(|e| AppError::BadRequest(format!("{e}.")))?;
     caller
-        .audit("maintenance.start", &environment, serde_json::json!({"id": window.id, "reason": reason}))
+        .audit(
+            "maintenance.start",
+            &environment,
+            serde_json::json!({"id": window.id, "reason": reason}),
+        )
         .await;
     Ok(window)
 }
@@ -51,7 +57,11 @@ pub async fn end_maintenance(id: i64) -> Result<MaintenanceWindow, AppError> {
         .await?
         .map_err(|e| AppError::NotFound(format!("{e}.")))?;
     caller
-        .audit("maintenance.end", &window.environment, serde_json::json!({"id": id}))
+        .audit(
+            "maintenance.end",
+            &window.environment,
+            serde_json::json!({"id": id}),
+        )
         .await;
     Ok(window)
 }

@@ -50,10 +50,17 @@ pub async fn canary_overview() -> Result<Vec<crate::model::CanaryView>, AppError
     let since = domain::time::rfc3339_utc((now - 7.0 * 86_400.0) as i64, 0);
     let mut out = Vec::new();
     for suite in &state.config.suites {
-        let Some(canary) = &suite.canary else { continue };
+        let Some(canary) = &suite.canary else {
+            continue;
+        };
         let runs = state
             .store
-            .runs_by_trigger(&suite.name, engine::store::RunTrigger::Canary, &since, 2_000)
+            .runs_by_trigger(
+                &suite.name,
+                engine::store::RunTrigger::Canary,
+                &since,
+                2_000,
+            )
             .await?;
         let runs: Vec<ReplayRunInfo> = runs.into_iter().map(|r| ssr::run_info(&state, r)).collect();
         out.push(crate::model::CanaryView {

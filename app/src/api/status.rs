@@ -150,11 +150,9 @@ mod ssr {
             compare: compare.map(|c| c.name.to_string()),
             parity,
             parity_error,
-            maintenance_windows: state.maintenance.overlapping(
-                name,
-                now - window.seconds(),
-                now,
-            ),
+            maintenance_windows: state
+                .maintenance
+                .overlapping(name, now - window.seconds(), now),
         })
     }
 

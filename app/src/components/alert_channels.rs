@@ -14,7 +14,11 @@ pub fn delivery_badge(d: &Delivery) -> (Tone, String) {
         DeliveryState::Delivered => (Tone::Good, "Delivered".into()),
         DeliveryState::Failed => (
             Tone::Bad,
-            format!("Failed after {} attempt{}", d.attempts, if d.attempts == 1 { "" } else { "s" }),
+            format!(
+                "Failed after {} attempt{}",
+                d.attempts,
+                if d.attempts == 1 { "" } else { "s" }
+            ),
         ),
         DeliveryState::Pending if d.attempts == 0 => (Tone::Unknown, "Sending".into()),
         DeliveryState::Pending => (Tone::Warn, format!("Retrying ({} failed)", d.attempts)),
@@ -22,7 +26,11 @@ pub fn delivery_badge(d: &Delivery) -> (Tone, String) {
 }
 
 #[component]
-pub fn ChannelList(channels: Vec<ChannelInfo>, admin: bool, test: ServerAction<SendTestAlert>) -> impl IntoView {
+pub fn ChannelList(
+    channels: Vec<ChannelInfo>,
+    admin: bool,
+    test: ServerAction<SendTestAlert>,
+) -> impl IntoView {
     if channels.is_empty() {
         return view! {
             <p class="empty">"No channel is configured: alerts are stored and shown here only. Add [[alerts.channels]] to greenlight.toml (see the README)."</p>
@@ -68,4 +76,3 @@ pub fn ChannelList(channels: Vec<ChannelInfo>, admin: bool, test: ServerAction<S
     }
     .into_any()
 }
-

@@ -75,7 +75,13 @@ fn Alerts(data: AlertsView, admin: bool, test: ServerAction<SendTestAlert>) -> i
 #[component]
 fn IncidentItem(incident: Incident, now_unix: f64) -> impl IntoView {
     let (tone, state) = match incident.resolved_unix {
-        None => (Tone::Bad, format!("Open for {}", domain::time::human_duration(now_unix - incident.opened_unix))),
+        None => (
+            Tone::Bad,
+            format!(
+                "Open for {}",
+                domain::time::human_duration(now_unix - incident.opened_unix)
+            ),
+        ),
         Some(at) => (Tone::Good, format!("Resolved {}", when(at))),
     };
     view! {

@@ -6,11 +6,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::operations::{EndMaintenance, StartMaintenance};
 use crate::api::status::{ProbeNow, environment_detail};
-use crate::components::maintenance_control::{MaintenanceBanner, MaintenanceControl};
-use crate::components::slo_panel::SloPanel;
 use crate::components::environment_card::{EnvironmentCard, human_duration};
 use crate::components::history_chart::HistoryChart;
 use crate::components::load_error::LoadError;
+use crate::components::maintenance_control::{MaintenanceBanner, MaintenanceControl};
+use crate::components::slo_panel::SloPanel;
 use crate::model::{EnvironmentDetail, FailureEvidence};
 
 /// One environment in depth: the live card, history over 1 h / 24 h / 7 d / 30 d, the evidence

@@ -96,7 +96,9 @@ fn CanaryPanel(canary: crate::model::CanaryView) -> impl IntoView {
     let streak = match canary.streak() {
         None => "No canary has completed yet.".to_string(),
         Some((true, n)) => format!("Passing: the last {n} canaries in a row passed the gate."),
-        Some((false, n)) => format!("Failing: the last {n} canaries in a row were below the minimum."),
+        Some((false, n)) => {
+            format!("Failing: the last {n} canaries in a row were below the minimum.")
+        }
     };
     let minimum = canary.min_pass_rate;
     view! {

@@ -35,7 +35,10 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn AlertChannels() -> impl IntoView {
     let test = ServerAction::<crate::api::operations::SendTestAlert>::new();
-    let data = Resource::new(move || test.version().get(), |_| crate::api::operations::alerts_overview());
+    let data = Resource::new(
+        move || test.version().get(),
+        |_| crate::api::operations::alerts_overview(),
+    );
     view! {
         <section aria-labelledby="channels-heading">
             <h2 id="channels-heading">"Alert channels"</h2>

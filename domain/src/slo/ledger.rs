@@ -59,8 +59,12 @@ struct Bucket {
 
 impl Bucket {
     fn add(&mut self, c: Counts) {
-        self.good = self.good.saturating_add(c.good.min(u64::from(u32::MAX)) as u32);
-        self.total = self.total.saturating_add(c.total.min(u64::from(u32::MAX)) as u32);
+        self.good = self
+            .good
+            .saturating_add(c.good.min(u64::from(u32::MAX)) as u32);
+        self.total = self
+            .total
+            .saturating_add(c.total.min(u64::from(u32::MAX)) as u32);
     }
 }
 
@@ -82,14 +86,20 @@ fn add_at(buckets: &mut VecDeque<Bucket>, start: i64, counts: Counts) {
             match buckets.binary_search_by_key(&start, |b| b.start) {
                 Ok(i) => buckets[i].add(counts),
                 Err(i) => {
-                    let mut b = Bucket { start, ..Bucket::default() };
+                    let mut b = Bucket {
+                        start,
+                        ..Bucket::default()
+                    };
                     b.add(counts);
                     buckets.insert(i, b);
                 }
             }
         }
         _ => {
-            let mut b = Bucket { start, ..Bucket::default() };
+            let mut b = Bucket {
+                start,
+                ..Bucket::default()
+            };
             b.add(counts);
             buckets.push_back(b);
         }
@@ -114,7 +124,11 @@ impl Ledger {
 
     /// Adds a stored minute bucket (only to the minutes).
     pub fn add_minute(&mut self, minute_unix: i64, counts: Counts) {
-        add_at(&mut self.minutes, floor_to(minute_unix as f64, MINUTE), counts);
+        add_at(
+            &mut self.minutes,
+            floor_to(minute_unix as f64, MINUTE),
+            counts,
+        );
     }
 
     /// Adds a stored hour bucket (only to the hours).

@@ -7,7 +7,8 @@
 //! Google SRE workbook (chapter "Alerting on SLOs"): page when both the 1 h and 5 min burn rates
 //! exceed 14.4 (2 % of a 30-day budget in one hour), open a ticket when both the 6 h and 30 min
 //! burn rates exceed 6 (5 % in six hours). The short window makes the alert stop soon after the
-//! problem does.
+//! problem does. A window with fewer rounds than the probe interval fills (a young console, a
+//! gap) counts the missing rounds as good, so one early blip does not page.
 
 mod ledger;
 
@@ -105,7 +106,17 @@ impl Objective {
     /// stands for (the environment's probe interval): a bad round spends that much budget.
     pub fn evaluate(&self, ledger: &Ledger, now: f64, round_secs: f64) -> Evaluation {
         let whole = ledger.since(now - self.window_secs, now);
-        let burn = |secs: f64| self.burn_rate(ledger.since(now - secs, now));
+        // A window counts at least the rounds the probe interval fills: on a young console (or
+        // after a gap) a single bad round does not look like a whole window burning.
+        let burn = |secs: f64| {
+            let mut counts = ledger.since(now - secs, now);
+            let expected = (secs / round_secs.max(1.0)).floor() as u64;
+            if counts.total > 0 && counts.total < expected {
+                counts.good += expected - counts.total;
+                counts.total = expected;
+            }
+            self.burn_rate(counts)
+        };
         let burn_5m = burn(FAST_BURN.1);
         let burn_1h = burn(FAST_BURN.0);
         let burn_30m = burn(SLOW_BURN.1);

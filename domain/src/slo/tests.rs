@@ -27,9 +27,18 @@ fn latency_rounds_are_good_only_when_measured_under_the_threshold() {
         vec![o]
     };
     let r = Readiness::Ready;
-    assert_eq!(slo.judge(r, &round(ProbeStatus::Healthy, Some(3.0))), Some(true));
-    assert_eq!(slo.judge(r, &round(ProbeStatus::Healthy, Some(50.0))), Some(false));
-    assert_eq!(slo.judge(r, &round(ProbeStatus::Unverified, None)), Some(false));
+    assert_eq!(
+        slo.judge(r, &round(ProbeStatus::Healthy, Some(3.0))),
+        Some(true)
+    );
+    assert_eq!(
+        slo.judge(r, &round(ProbeStatus::Healthy, Some(50.0))),
+        Some(false)
+    );
+    assert_eq!(
+        slo.judge(r, &round(ProbeStatus::Unverified, None)),
+        Some(false)
+    );
     assert_eq!(slo.judge(r, &round(ProbeStatus::NotConfigured, None)), None);
     assert_eq!(slo.judge(r, &[]), None);
     assert_eq!(
@@ -49,9 +58,18 @@ fn check_rounds_follow_the_check() {
         window_secs: 30.0 * 86_400.0,
     };
     let round = |status| vec![ProbeOutcome::new("queue-health", status, "")];
-    assert_eq!(slo.judge(Readiness::NotReady, &round(ProbeStatus::Healthy)), Some(true));
-    assert_eq!(slo.judge(Readiness::Ready, &round(ProbeStatus::Unhealthy)), Some(false));
-    assert_eq!(slo.judge(Readiness::Ready, &round(ProbeStatus::Unverified)), Some(false));
+    assert_eq!(
+        slo.judge(Readiness::NotReady, &round(ProbeStatus::Healthy)),
+        Some(true)
+    );
+    assert_eq!(
+        slo.judge(Readiness::Ready, &round(ProbeStatus::Unhealthy)),
+        Some(false)
+    );
+    assert_eq!(
+        slo.judge(Readiness::Ready, &round(ProbeStatus::Unverified)),
+        Some(false)
+    );
 }
 
 #[test]
@@ -66,7 +84,7 @@ fn budget_and_burn_rates_match_a_hand_computation() {
     let mut i = 0u64;
     while unix < now {
         // 100 bad rounds spread over the first 29 days, then 12 bad ones in the last 5 minutes.
-        let bad = (i % 1_700 == 0 && unix < now - 86_400.0) || (unix >= now - 180.0);
+        let bad = (i.is_multiple_of(1_700) && unix < now - 86_400.0) || (unix >= now - 180.0);
         bad_total += u64::from(bad);
         ledger.record(unix, Counts::of(!bad));
         unix += 15.0;
@@ -103,6 +121,23 @@ fn a_short_blip_does_not_page_and_an_old_one_stops_alerting() {
     let eval = slo.evaluate(&ledger, now, 15.0);
     assert!(eval.burn_1h.unwrap() > 14.4, "{eval:?}");
     assert_eq!(eval.burn_5m, Some(0.0));
+    assert_eq!(eval.alert, None);
+}
+
+#[test]
+fn a_young_console_does_not_page_on_its_first_bad_round() {
+    let slo = readiness_slo(0.999);
+    let now = 1_800_000_000.0;
+    let mut ledger = Ledger::default();
+    for k in 0..5 {
+        ledger.record(now - 60.0 + k as f64 * 15.0, Counts::of(k != 4));
+    }
+    let eval = slo.evaluate(&ledger, now, 15.0);
+    // 1 bad of 5 rounds, but an hour holds 240: 1/240 / 0.001 ≈ 4.2, under 14.4.
+    assert!(
+        (eval.burn_1h.unwrap() - (1.0 / 240.0) / 0.001).abs() < 1e-9,
+        "{eval:?}"
+    );
     assert_eq!(eval.alert, None);
 }
 
@@ -150,6 +185,9 @@ fn ledgers_prune_and_take_late_rounds() {
     ledger.record(now - 10.0, Counts::of(true));
     ledger.record(now - 100.0, Counts::of(false)); // arrives late
     ledger.prune(now, 30.0 * 86_400.0);
-    assert_eq!(ledger.since(now - 30.0 * 86_400.0, now), Counts { good: 1, total: 2 });
+    assert_eq!(
+        ledger.since(now - 30.0 * 86_400.0, now),
+        Counts { good: 1, total: 2 }
+    );
     assert_eq!(ledger.since(now - 60.0, now), Counts { good: 1, total: 1 });
 }

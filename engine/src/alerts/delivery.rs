@@ -65,7 +65,13 @@ impl Job {
                     if attempt < self.attempts
                         && let Err(e) = self
                             .store
-                            .record_attempt(self.id, DeliveryState::Pending, attempt, error.clone(), now_unix())
+                            .record_attempt(
+                                self.id,
+                                DeliveryState::Pending,
+                                attempt,
+                                error.clone(),
+                                now_unix(),
+                            )
                             .await
                     {
                         tracing::error!(error = %e, "cannot record an alert delivery attempt");

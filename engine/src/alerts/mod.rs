@@ -67,8 +67,15 @@ impl Alerter {
         for key in cleared {
             let incident = open.remove(&key).expect("listed above");
             store.resolve_incident(incident.id, now).await?;
-            self.notify(store, Some(incident.id), &incident.alert, Event::Resolved, incident.opened_unix, now)
-                .await?;
+            self.notify(
+                store,
+                Some(incident.id),
+                &incident.alert,
+                Event::Resolved,
+                incident.opened_unix,
+                now,
+            )
+            .await?;
         }
         let renotify = self.config.renotify.as_secs_f64();
         for alert in firing {
@@ -78,13 +85,21 @@ impl Alerter {
                         store.renotified_incident(incident.id, &alert, now).await?;
                         incident.last_notified_unix = now;
                         incident.alert = alert.clone();
-                        self.notify(store, Some(incident.id), &alert, Event::Reminder, incident.opened_unix, now)
-                            .await?;
+                        self.notify(
+                            store,
+                            Some(incident.id),
+                            &alert,
+                            Event::Reminder,
+                            incident.opened_unix,
+                            now,
+                        )
+                        .await?;
                     }
                 }
                 None => {
                     let incident = store.open_incident(&alert, now).await?;
-                    self.notify(store, Some(incident.id), &alert, Event::Firing, now, now).await?;
+                    self.notify(store, Some(incident.id), &alert, Event::Firing, now, now)
+                        .await?;
                     open.insert(alert.key.clone(), incident);
                 }
             }
@@ -99,7 +114,12 @@ impl Alerter {
             let open = store.open_incidents().await?;
             *guard = Some(open.into_iter().map(|i| (i.alert.key.clone(), i)).collect());
         }
-        Ok(guard.as_ref().expect("loaded above").keys().cloned().collect())
+        Ok(guard
+            .as_ref()
+            .expect("loaded above")
+            .keys()
+            .cloned()
+            .collect())
     }
 
     /// The message's full link, when the console's address is configured.
@@ -128,13 +148,22 @@ impl Alerter {
             url: self.url(alert),
         };
         for channel in &self.channels {
-            let id = store.queue_delivery(incident, channel.name(), &notification).await?;
+            let id = store
+                .queue_delivery(incident, channel.name(), &notification)
+                .await?;
             self.spawn_delivery(store, channel, id, notification.clone(), 0);
         }
         Ok(())
     }
 
-    fn spawn_delivery(&self, store: &Store, channel: &Arc<dyn Channel>, id: i64, n: Notification, done: u32) {
+    fn spawn_delivery(
+        &self,
+        store: &Store,
+        channel: &Arc<dyn Channel>,
+        id: i64,
+        n: Notification,
+        done: u32,
+    ) {
         let job = delivery::Job {
             store: store.clone(),
             channel: Arc::clone(channel),
@@ -150,7 +179,13 @@ impl Alerter {
 
     /// Sends a test message to channel `name` now, once, and says how it went (stored like
     /// every other delivery).
-    pub async fn send_test(&self, store: &Store, name: &str, by: &str, now: f64) -> Result<Option<Delivery>> {
+    pub async fn send_test(
+        &self,
+        store: &Store,
+        name: &str,
+        by: &str,
+        now: f64,
+    ) -> Result<Option<Delivery>> {
         let Some(channel) = self.channels.iter().find(|c| c.name() == name) else {
             return Ok(None);
         };
@@ -159,7 +194,9 @@ impl Alerter {
             rule: Rule::Test,
             environment: None,
             title: format!("Test alert for channel {name}"),
-            reason: format!("{by} sent this test from Greenlight's Settings page. No action is needed."),
+            reason: format!(
+                "{by} sent this test from Greenlight's Settings page. No action is needed."
+            ),
             path: "/alerts".into(),
         };
         let notification = Notification {
@@ -189,7 +226,9 @@ impl Alerter {
         let count = pending.len();
         for d in pending {
             match self.channels.iter().find(|c| c.name() == d.channel) {
-                Some(channel) => self.spawn_delivery(store, channel, d.id, d.notification, d.attempts),
+                Some(channel) => {
+                    self.spawn_delivery(store, channel, d.id, d.notification, d.attempts)
+                }
                 None => {
                     store
                         .record_attempt(

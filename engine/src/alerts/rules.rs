@@ -16,7 +16,10 @@ fn environment_path(env: &str) -> String {
 pub fn environment_scope(env: &str) -> impl Fn(&Alert) -> bool + '_ {
     move |a| {
         a.environment.as_deref() == Some(env)
-            && matches!(a.rule, Rule::ReadinessDown | Rule::SloFastBurn | Rule::SloSlowBurn)
+            && matches!(
+                a.rule,
+                Rule::ReadinessDown | Rule::SloFastBurn | Rule::SloSlowBurn
+            )
     }
 }
 
@@ -55,8 +58,22 @@ pub fn environment(env: &EnvironmentConfig, card: &Card, slos: &[Evaluation]) ->
     for (eval, slo) in slos.iter().zip(&env.slos) {
         let Some(burn) = eval.alert else { continue };
         let (rule, tag, long, short, factor, speed) = match burn {
-            Burn::Fast => (Rule::SloFastBurn, "fast", ("1 h", eval.burn_1h), ("5 min", eval.burn_5m), 14.4, "fast"),
-            Burn::Slow => (Rule::SloSlowBurn, "slow", ("6 h", eval.burn_6h), ("30 min", eval.burn_30m), 6.0, "steadily"),
+            Burn::Fast => (
+                Rule::SloFastBurn,
+                "fast",
+                ("1 h", eval.burn_1h),
+                ("5 min", eval.burn_5m),
+                14.4,
+                "fast",
+            ),
+            Burn::Slow => (
+                Rule::SloSlowBurn,
+                "slow",
+                ("6 h", eval.burn_6h),
+                ("30 min", eval.burn_30m),
+                6.0,
+                "steadily",
+            ),
         };
         let rate = |r: Option<f64>| r.map_or("?".into(), |r| format!("{r:.1}×"));
         let value = eval.value.map_or("no rounds".into(), domain::slo::percent);

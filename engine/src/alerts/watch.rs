@@ -53,7 +53,9 @@ async fn watch_once(state: &AppState, was_go: &mut HashMap<i64, bool>) -> crate:
             let words: Vec<String> = failing
                 .iter()
                 .map(|f| match &f.finding {
-                    Finding::Failed { problem, .. } => format!("{}: {problem}", f.criterion.label()),
+                    Finding::Failed { problem, .. } => {
+                        format!("{}: {problem}", f.criterion.label())
+                    }
                     _ => f.criterion.label().to_string(),
                 })
                 .collect();
@@ -62,5 +64,8 @@ async fn watch_once(state: &AppState, was_go: &mut HashMap<i64, bool>) -> crate:
     }
     // Go-lives that ended, went back to Go or to Hold clear; muted ones stay as they are.
     let in_scope = move |a: &Alert| a.rule == Rule::GoLiveNoGo && !muted.contains(&a.key);
-    state.alerts.reconcile(&state.store, in_scope, firing, now).await
+    state
+        .alerts
+        .reconcile(&state.store, in_scope, firing, now)
+        .await
 }

@@ -31,7 +31,8 @@ impl Schedule {
         match self {
             Schedule::Every(every) => Some(after + every.as_secs_f64()),
             Schedule::Cron(cron) => {
-                let start = chrono::DateTime::<chrono::Utc>::from_timestamp(after.floor() as i64, 0)?;
+                let start =
+                    chrono::DateTime::<chrono::Utc>::from_timestamp(after.floor() as i64, 0)?;
                 let next = cron.find_next_occurrence(&start, false).ok()?;
                 Some(next.timestamp() as f64)
             }
@@ -41,7 +42,9 @@ impl Schedule {
     /// "every 30 minutes" or "on cron */30 * * * * (UTC)".
     pub fn describe(&self) -> String {
         match self {
-            Schedule::Every(every) => format!("every {}", domain::time::window_words(every.as_secs())),
+            Schedule::Every(every) => {
+                format!("every {}", domain::time::window_words(every.as_secs()))
+            }
             Schedule::Cron(cron) => format!("on cron {} (UTC)", cron.pattern),
         }
     }

@@ -48,9 +48,14 @@ pub struct ChannelConfig {
 #[derive(Debug, Clone)]
 pub enum ChannelKind {
     /// JSON POST signed with HMAC-SHA256 (`X-Greenlight-Signature`).
-    Webhook { url: ChannelSecret, secret: ChannelSecret },
+    Webhook {
+        url: ChannelSecret,
+        secret: ChannelSecret,
+    },
     /// A Slack incoming webhook (Block Kit message).
-    Slack { url: ChannelSecret },
+    Slack {
+        url: ChannelSecret,
+    },
     /// PagerDuty Events API v2: trigger and resolve with a dedup key.
     PagerDuty {
         routing_key: ChannelSecret,
@@ -148,7 +153,12 @@ pub(super) fn slos(
     for slo in raw {
         let span = slo.span();
         let slo = slo.into_inner();
-        let fail = |message: String| at.error(span.clone(), format!("SLO `{}` of environment `{env}`: {message}", slo.name));
+        let fail = |message: String| {
+            at.error(
+                span.clone(),
+                format!("SLO `{}` of environment `{env}`: {message}", slo.name),
+            )
+        };
         if slo.name.trim().is_empty() || out.iter().any(|o| o.name == slo.name) {
             return Err(fail("the name is empty or used twice".into()));
         }
@@ -209,12 +219,20 @@ pub(super) fn maintenance(
         let span = window.span();
         let w = window.into_inner();
         let fail = |message: String| at.error(span.clone(), format!("[[maintenance]]: {message}"));
-        if !environments.iter().any(|e| e.name.as_str() == w.environment) {
-            return Err(fail(format!("environment `{}` is not configured", w.environment)));
+        if !environments
+            .iter()
+            .any(|e| e.name.as_str() == w.environment)
+        {
+            return Err(fail(format!(
+                "environment `{}` is not configured",
+                w.environment
+            )));
         }
         let time = |text: &str| {
             domain::time::parse_rfc3339_utc(text).ok_or_else(|| {
-                fail(format!("`{text}` is not a UTC time such as 2026-12-24T22:00:00Z"))
+                fail(format!(
+                    "`{text}` is not a UTC time such as 2026-12-24T22:00:00Z"
+                ))
             })
         };
         let (start, end) = (time(&w.start)?, time(&w.end)?);
@@ -253,13 +271,8 @@ pub(super) struct RawAlerts {
 #[serde(untagged)]
 pub(super) enum RawSecret {
     Plain(String),
-    Env {
-        from_env: String,
-    },
-    File {
-        from_env_file: PathBuf,
-        key: String,
-    },
+    Env { from_env: String },
+    File { from_env_file: PathBuf, key: String },
 }
 
 #[derive(Deserialize)]
@@ -298,13 +311,19 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
     if let Some(url) = raw.console_url {
         let url = url.trim_end_matches('/').to_string();
         if reqwest::Url::parse(&url).is_err() || !url.starts_with("http") {
-            return Err(at.error(0..0, format!("[alerts] console_url `{url}` is not an http(s) URL")));
+            return Err(at.error(
+                0..0,
+                format!("[alerts] console_url `{url}` is not an http(s) URL"),
+            ));
         }
         config.console_url = Some(url);
     }
     if let Some(minutes) = raw.renotify_minutes {
         if !(1..=10_080).contains(&minutes) {
-            return Err(at.error(0..0, "[alerts] renotify_minutes must be from 1 to 10080".into()));
+            return Err(at.error(
+                0..0,
+                "[alerts] renotify_minutes must be from 1 to 10080".into(),
+            ));
         }
         config.renotify = Duration::from_secs(minutes * 60);
     }
@@ -316,14 +335,19 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
     }
     if let Some(secs) = raw.retry_base_secs {
         if !(1..=3_600).contains(&secs) {
-            return Err(at.error(0..0, "[alerts] retry_base_secs must be from 1 to 3600".into()));
+            return Err(at.error(
+                0..0,
+                "[alerts] retry_base_secs must be from 1 to 3600".into(),
+            ));
         }
         config.retry_base = Duration::from_secs(secs);
     }
     for channel in raw.channels {
         let span = channel.span();
-        let fail = |message: String| at.error(span.clone(), format!("[[alerts.channels]]: {message}"));
-        let secret = |raw: RawSecret, what: &str| match raw {
+        let fail =
+            |message: String| at.error(span.clone(), format!("[[alerts.channels]]: {message}"));
+        let secret = |raw: RawSecret, what: &str| {
+            match raw {
             RawSecret::Plain(value) => Err(at.error_hiding(
                 span.clone(),
                 format!(
@@ -336,9 +360,14 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
                 path: base.join(from_env_file),
                 key,
             }),
+        }
         };
         let (name, kind) = match channel.into_inner() {
-            RawChannel::Webhook { name, url, secret: s } => (
+            RawChannel::Webhook {
+                name,
+                url,
+                secret: s,
+            } => (
                 name,
                 ChannelKind::Webhook {
                     url: secret(url, "url")?,
@@ -379,7 +408,10 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
                 password,
             } => {
                 if to.is_empty() || !from.contains('@') || to.iter().any(|t| !t.contains('@')) {
-                    return Err(fail("an email channel needs a `from` address and at least one `to` address".into()));
+                    return Err(fail(
+                        "an email channel needs a `from` address and at least one `to` address"
+                            .into(),
+                    ));
                 }
                 let security = security.unwrap_or(SmtpSecurity::Starttls);
                 let port = smtp_port.unwrap_or(match security {
@@ -402,7 +434,9 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
             }
         };
         if name.trim().is_empty() || config.channels.iter().any(|c| c.name == name) {
-            return Err(fail(format!("channel name `{name}` is empty or used twice")));
+            return Err(fail(format!(
+                "channel name `{name}` is empty or used twice"
+            )));
         }
         config.channels.push(ChannelConfig { name, kind });
     }

@@ -81,18 +81,27 @@ pub(super) fn inngest_cloud(report: &EnvironmentReport, env: &EnvironmentConfig)
 /// The custom checks of `env` marked `release = true` (queue health, for example): each one
 /// measured and holding is met; one measured bad is failed, naming the check and the value seen;
 /// one that could not be measured is unmeasured. `None` when `env` marks no check for release.
-pub(super) fn release_checks(report: &EnvironmentReport, env: &EnvironmentConfig) -> Option<Finding> {
+pub(super) fn release_checks(
+    report: &EnvironmentReport,
+    env: &EnvironmentConfig,
+) -> Option<Finding> {
     let name = env.name.as_str();
     let mut held = Vec::new();
     let mut missing = Vec::new();
     for check in env.checks.iter().filter(|c| c.release) {
         match report.outcome(&check.name) {
             Some(o) if matches!(o.status, ProbeStatus::Healthy | ProbeStatus::Degraded) => {
-                held.push(format!("Release check {} holds in {name}: {}", check.name, o.message));
+                held.push(format!(
+                    "Release check {} holds in {name}: {}",
+                    check.name, o.message
+                ));
             }
             Some(o) if o.status == ProbeStatus::Unhealthy => {
                 return Some(Finding::Failed {
-                    problem: format!("Release check {} fails in {name}. {}", check.name, o.message),
+                    problem: format!(
+                        "Release check {} fails in {name}. {}",
+                        check.name, o.message
+                    ),
                     action: format!(
                         "An engineer needs to bring {} back within its limits in {name} (for a queue: let the backlog drain or add workers), then check again.",
                         check.name
@@ -103,7 +112,10 @@ pub(super) fn release_checks(report: &EnvironmentReport, env: &EnvironmentConfig
                 "Release check {} could not be measured in {name}: {}",
                 check.name, o.message
             )),
-            None => missing.push(format!("Release check {} did not run in {name}.", check.name)),
+            None => missing.push(format!(
+                "Release check {} did not run in {name}.",
+                check.name
+            )),
         }
     }
     if !missing.is_empty() {

@@ -37,7 +37,9 @@ fn started_unix(run: &RunRow) -> Option<f64> {
 }
 
 async fn schedule(state: &AppState, suite: &SuiteConfig) {
-    let Some(canary) = suite.canary.as_ref() else { return };
+    let Some(canary) = suite.canary.as_ref() else {
+        return;
+    };
     loop {
         let last = match state
             .store
@@ -91,9 +93,13 @@ pub async fn run_once(state: &AppState, suite: &SuiteConfig, canary: &CanaryConf
     let selection = canary.selection.clone();
     let started = state
         .replays
-        .start_with(&state.store, &state.config.suites, &suite.name, RunTrigger::Canary, move |cases| {
-            domain::canary::select(cases, &selection, round)
-        })
+        .start_with(
+            &state.store,
+            &state.config.suites,
+            &suite.name,
+            RunTrigger::Canary,
+            move |cases| domain::canary::select(cases, &selection, round),
+        )
         .await;
     let run_id = match started {
         Ok(id) => id,
@@ -117,7 +123,11 @@ pub async fn run_once(state: &AppState, suite: &SuiteConfig, canary: &CanaryConf
 }
 
 /// The canary alerts of `suite` from its completed canary runs.
-pub async fn check(state: &AppState, suite: &SuiteConfig, canary: &CanaryConfig) -> crate::Result<()> {
+pub async fn check(
+    state: &AppState,
+    suite: &SuiteConfig,
+    canary: &CanaryConfig,
+) -> crate::Result<()> {
     let mut runs: Vec<RunRow> = state
         .store
         .runs_by_trigger(&suite.name, RunTrigger::Canary, "", HISTORY)

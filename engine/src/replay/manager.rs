@@ -98,8 +98,10 @@ impl ReplayManager {
         suites: &[SuiteConfig],
         suite: &str,
     ) -> Result<i64, StartError> {
-        self.start_with(store, suites, suite, RunTrigger::Manual, |cases| (cases, None))
-            .await
+        self.start_with(store, suites, suite, RunTrigger::Manual, |cases| {
+            (cases, None)
+        })
+        .await
     }
 
     /// Starts a replay of the cases `pick` keeps (with their description when not all of
@@ -150,7 +152,8 @@ impl ReplayManager {
         if cases.is_empty() {
             return Err(StartError::GoldenSet {
                 suite: suite.to_string(),
-                message: selection.unwrap_or_else(|| "it holds no case".into()) + ": no case to run",
+                message: selection.unwrap_or_else(|| "it holds no case".into())
+                    + ": no case to run",
             });
         }
         let run_id = store

@@ -47,13 +47,21 @@ fn report(ready: bool, redis_ms: f64, queue_ok: bool) -> EnvironmentReport {
     redis.latency_ms = Some(redis_ms);
     let queue = ProbeOutcome::new(
         "queue-health",
-        if queue_ok { ProbeStatus::Healthy } else { ProbeStatus::Unhealthy },
+        if queue_ok {
+            ProbeStatus::Healthy
+        } else {
+            ProbeStatus::Unhealthy
+        },
         "",
     );
     EnvironmentReport {
         environment: "production".into(),
         mode: domain::Mode::Production,
-        readiness: if ready { Readiness::Ready } else { Readiness::NotReady },
+        readiness: if ready {
+            Readiness::Ready
+        } else {
+            Readiness::NotReady
+        },
         checked_at: String::new(),
         probes: vec![redis, queue],
     }
@@ -62,8 +70,17 @@ fn report(ready: bool, redis_ms: f64, queue_ok: bool) -> EnvironmentReport {
 #[tokio::test]
 async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
     let dir = tempfile::tempdir().unwrap();
-    let overrides = Overrides { addr: None, data_dir: Some(dir.path().to_path_buf()) };
-    let config = Config::parse(CONFIG, ConfigSource::File(dir.path().join("g.toml")), dir.path(), &overrides).unwrap();
+    let overrides = Overrides {
+        addr: None,
+        data_dir: Some(dir.path().to_path_buf()),
+    };
+    let config = Config::parse(
+        CONFIG,
+        ConfigSource::File(dir.path().join("g.toml")),
+        dir.path(),
+        &overrides,
+    )
+    .unwrap();
     let env = config.environment("production").unwrap().clone();
     let store = Store::open(dir.path()).unwrap();
 
@@ -75,7 +92,8 @@ async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
     for i in 0..43_200u64 {
         let unix = start + i as f64 * 60.0;
         // A 20-minute outage on day 3 and 10 bad minutes in the last 15 minutes.
-        let ready = !((2.0 * 86_400.0..2.0 * 86_400.0 + 1_200.0).contains(&(unix - start)) || unix >= now - 900.0 && i % 3 != 0);
+        let ready = !((2.0 * 86_400.0..2.0 * 86_400.0 + 1_200.0).contains(&(unix - start))
+            || unix >= now - 900.0 && i % 3 != 0);
         let redis_ms = if i % 25 == 0 { 80.0 } else { 2.0 }; // 4 % slow
         let queue_ok = i % 200 != 0; // 0.5 % bad
         not_ready += u64::from(!ready);
@@ -88,7 +106,10 @@ async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
         let counts = SloBook::judge(&env, &r, None);
         batch.push((unix, r, counts));
         if batch.len() == 5_000 {
-            store.insert_rounds(std::mem::take(&mut batch)).await.unwrap();
+            store
+                .insert_rounds(std::mem::take(&mut batch))
+                .await
+                .unwrap();
         }
     }
     store.insert_rounds(batch).await.unwrap();
@@ -96,7 +117,9 @@ async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
     let book = SloBook::default();
     book.load(&store, &config, now).await.unwrap();
     let evals = book.evaluate(&env, now);
-    let [uptime, ping, queue] = evals.as_slice() else { panic!("{evals:?}") };
+    let [uptime, ping, queue] = evals.as_slice() else {
+        panic!("{evals:?}")
+    };
 
     // Uptime: every round counts; budget 0.1 % of 30 days = 43.2 min; each bad round is 1 min.
     assert_eq!(uptime.rounds.total, 43_200);
@@ -109,7 +132,10 @@ async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
     assert!((uptime.value.unwrap() - (43_170.0 / 43_200.0)).abs() < 1e-12);
     // The last hour: 10 bad of 60 rounds (and the 5 minutes: 3 of 5, or 4 of 6 with the
     // minute the window starts in) → both far over 14.4: paging.
-    assert!((uptime.burn_1h.unwrap() - (10.0 / 60.0) / 0.001).abs() < 1e-6, "{uptime:?}");
+    assert!(
+        (uptime.burn_1h.unwrap() - (10.0 / 60.0) / 0.001).abs() < 1e-6,
+        "{uptime:?}"
+    );
     assert_eq!(uptime.alert, Some(Burn::Fast));
 
     // Redis PING p95 < 50 ms ⇔ 95 % of rounds under 50 ms: 4 % are slow, budget 5 %.
@@ -122,7 +148,10 @@ async fn thirty_days_of_rounds_give_the_hand_computed_budget_and_burn() {
     assert_eq!(queue.rounds.total, queue_week);
     assert_eq!(queue.rounds.bad(), queue_week_bad);
     assert_eq!(queue.window_secs, 7.0 * 86_400.0);
-    assert!(matches!(config.environments[0].slos[2].indicator, Indicator::Check { .. }));
+    assert!(matches!(
+        config.environments[0].slos[2].indicator,
+        Indicator::Check { .. }
+    ));
 
     // A round inside a maintenance window counts for nothing.
     let window = domain::maintenance::MaintenanceWindow {

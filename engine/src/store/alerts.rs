@@ -44,16 +44,21 @@ fn delivery_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
     })
 }
 
-const INCIDENT: &str = "SELECT id, alert_json, opened_unix, last_notified_unix, resolved_unix FROM alert_incidents";
+const INCIDENT: &str =
+    "SELECT id, alert_json, opened_unix, last_notified_unix, resolved_unix FROM alert_incidents";
 const DELIVERY: &str = "SELECT id, channel, notification_json, state, attempts, created_unix, finished_unix, error FROM alert_deliveries";
 
 impl Store {
     pub async fn open_incidents(&self) -> Result<Vec<Incident>> {
         self.read(|conn| {
             let mut stmt = conn
-                .prepare(&format!("{INCIDENT} WHERE resolved_unix IS NULL ORDER BY id"))
+                .prepare(&format!(
+                    "{INCIDENT} WHERE resolved_unix IS NULL ORDER BY id"
+                ))
                 .map_err(|e| Error::db("read incidents", e))?;
-            let rows = stmt.query_map([], incident_of).map_err(|e| Error::db("read incidents", e))?;
+            let rows = stmt
+                .query_map([], incident_of)
+                .map_err(|e| Error::db("read incidents", e))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| Error::db("read incidents", e))
         })
@@ -174,7 +179,9 @@ impl Store {
             let mut stmt = conn
                 .prepare(&format!("{DELIVERY} WHERE state = 'pending' ORDER BY id"))
                 .map_err(|e| Error::db("read deliveries", e))?;
-            let rows = stmt.query_map([], delivery_of).map_err(|e| Error::db("read deliveries", e))?;
+            let rows = stmt
+                .query_map([], delivery_of)
+                .map_err(|e| Error::db("read deliveries", e))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| Error::db("read deliveries", e))
         })

@@ -282,8 +282,13 @@ impl Store {
     /// Stores rounds, oldest first, in one transaction (each as `insert_sample` does): for
     /// importing history.
     pub async fn insert_samples(&self, rounds: Vec<(f64, EnvironmentReport)>) -> Result<()> {
-        self.insert_rounds(rounds.into_iter().map(|(u, r)| (u, r, Vec::new())).collect())
-            .await
+        self.insert_rounds(
+            rounds
+                .into_iter()
+                .map(|(u, r)| (u, r, Vec::new()))
+                .collect(),
+        )
+        .await
     }
 
     /// Stores rounds with their SLO counts, oldest first, in one transaction.

@@ -18,7 +18,10 @@ pub(super) fn add_round(
     let minute = (unix / 60.0).floor() as i64 * 60;
     let hour = (unix / 3_600.0).floor() as i64 * 3_600;
     for (slo, c) in counts {
-        for (table, column, at) in [("slo_minutes", "minute_unix", minute), ("slo_hours", "hour_unix", hour)] {
+        for (table, column, at) in [
+            ("slo_minutes", "minute_unix", minute),
+            ("slo_hours", "hour_unix", hour),
+        ] {
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (environment, slo, {column}, good, total) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (environment, slo, {column}) DO UPDATE SET
@@ -37,10 +40,16 @@ pub(super) fn prune(
     minutes_before: f64,
     hours_before: f64,
 ) -> Result<()> {
-    tx.execute("DELETE FROM slo_minutes WHERE minute_unix < ?1", [minutes_before])
-        .map_err(|e| Error::db("prune SLO minutes", e))?;
-    tx.execute("DELETE FROM slo_hours WHERE hour_unix + 3600 <= ?1", [hours_before])
-        .map_err(|e| Error::db("prune SLO hours", e))?;
+    tx.execute(
+        "DELETE FROM slo_minutes WHERE minute_unix < ?1",
+        [minutes_before],
+    )
+    .map_err(|e| Error::db("prune SLO minutes", e))?;
+    tx.execute(
+        "DELETE FROM slo_hours WHERE hour_unix + 3600 <= ?1",
+        [hours_before],
+    )
+    .map_err(|e| Error::db("prune SLO hours", e))?;
     Ok(())
 }
 
@@ -78,7 +87,8 @@ impl Store {
                     })
                     .map_err(|e| Error::db("read SLO counts", e))?;
                 for row in rows {
-                    let (env, slo, at, counts) = row.map_err(|e| Error::db("read SLO counts", e))?;
+                    let (env, slo, at, counts) =
+                        row.map_err(|e| Error::db("read SLO counts", e))?;
                     let ledger = out.entry((env, slo)).or_default();
                     if minutes {
                         ledger.add_minute(at, counts);

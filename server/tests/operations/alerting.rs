@@ -14,7 +14,18 @@ use super::support::{RedisServer, TestApp};
 async fn service_following(redis_port: u16) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
+    let app = axum::Router::new()
+        .route(
+            "/api/runtime/dependencies",
+            get(move || async move {
+                let up = tokio::net::TcpStream::connect(("127.0.0.1", redis_port)).await.is_ok();
+                let status = if up { "healthy" } else { "unhealthy" };
+                axum::Json(serde_json::json!({"status": if up { "ready" } else { "not_ready" }, "ready": up,
+                    "required_failures": if up { vec![] } else { vec!["redis"] },
+                    "dependencies": {"redis": {"required": true, "ready": up, "status": status, "message": status}}}))
+            }),
+        )
+        .route(
         "/api/health/ready",
         get(move || async move {
             let up = tokio::net::TcpStream::connect(("127.0.0.1", redis_port)).await.is_ok();
@@ -38,7 +49,10 @@ fn events(receiver: &Receiver) -> Vec<(String, String)> {
         .iter()
         .map(|r| {
             let b = r.json();
-            (b["event"].as_str().unwrap().to_string(), b["key"].as_str().unwrap().to_string())
+            (
+                b["event"].as_str().unwrap().to_string(),
+                b["key"].as_str().unwrap().to_string(),
+            )
         })
         .filter(|(_, key)| key.starts_with("readiness:"))
         .collect()
@@ -64,7 +78,10 @@ async fn a_readiness_flip_alerts_once_resolves_once_and_is_muted_in_maintenance(
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("alerts.env"),
-        format!("HOOK_URL={}/hook\nHOOK_SECRET=s3cret-for-hmac\n", receiver.base),
+        format!(
+            "HOOK_URL={}/hook\nHOOK_SECRET=s3cret-for-hmac\n",
+            receiver.base
+        ),
     )
     .unwrap();
     let config = format!(
@@ -102,26 +119,52 @@ target_percent = 99.9
 
     redis.stop();
     let got = wait_events(&receiver, 1, 15).await;
-    assert_eq!(got, [("firing".to_string(), "readiness:staging".to_string())]);
-    let firing = receiver.received().into_iter().find(|r| r.json()["event"] == "firing").unwrap().json();
-    assert!(firing["reason"].as_str().unwrap().contains("503"), "{firing}");
-    assert_eq!(firing["url"], "https://greenlight.example.com/environments/staging");
+    assert_eq!(
+        got,
+        [("firing".to_string(), "readiness:staging".to_string())]
+    );
+    let firing = receiver
+        .received()
+        .into_iter()
+        .map(|r| r.json())
+        .find(|b| b["event"] == "firing" && b["key"] == "readiness:staging")
+        .unwrap();
+    assert!(
+        firing["reason"].as_str().unwrap().contains("503"),
+        "{firing}"
+    );
+    assert_eq!(
+        firing["url"],
+        "https://greenlight.example.com/environments/staging"
+    );
     // It lasts: still one message, not one per round.
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(events(&receiver).len(), 1, "{:?}", events(&receiver));
 
     redis = RedisServer::start_on(port);
     let got = wait_events(&receiver, 2, 15).await;
-    assert_eq!(got[1], ("resolved".to_string(), "readiness:staging".to_string()), "{got:?}");
+    assert_eq!(
+        got[1],
+        ("resolved".to_string(), "readiness:staging".to_string()),
+        "{got:?}"
+    );
 
     // The Alerts page's data: one incident, resolved, and two delivered messages.
     let alerts = app.post_json("/api/alerts", &[]).await;
-    assert_eq!(alerts["open"].as_array().unwrap().len(), 0, "{alerts}");
+    let open_readiness = alerts["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["alert"]["key"] == "readiness:staging")
+        .count();
+    assert_eq!(open_readiness, 0, "{alerts}");
     let delivered = alerts["deliveries"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["state"] == "delivered" && d["channel"] == "ops")
+        .filter(|d| {
+            d["state"] == "delivered" && d["notification"]["alert"]["key"] == "readiness:staging"
+        })
         .count();
     assert_eq!(delivered, 2, "{alerts}");
 
@@ -139,14 +182,35 @@ target_percent = 99.9
         .unwrap();
     let id = window["id"].as_i64().expect("a stored window");
     let env = app.state.config.environment("staging").unwrap().clone();
-    let bad_before = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].rounds.bad();
+    let bad_before = app
+        .state
+        .slo
+        .evaluate(&env, engine::store::auth::now_unix())[0]
+        .rounds
+        .bad();
     redis.stop();
     tokio::time::sleep(Duration::from_secs(5)).await;
-    assert_eq!(events(&receiver).len(), 2, "muted in maintenance: {:?}", events(&receiver));
-    let after = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].clone();
-    assert_eq!(after.rounds.bad(), bad_before, "no budget spent in maintenance");
+    assert_eq!(
+        events(&receiver).len(),
+        2,
+        "muted in maintenance: {:?}",
+        events(&receiver)
+    );
+    let after = app
+        .state
+        .slo
+        .evaluate(&env, engine::store::auth::now_unix())[0]
+        .clone();
+    assert_eq!(
+        after.rounds.bad(),
+        bad_before,
+        "no budget spent in maintenance"
+    );
     let detail = app
-        .post_json("/api/status/environment", &[("environment", "staging"), ("window", "1h")])
+        .post_json(
+            "/api/status/environment",
+            &[("environment", "staging"), ("window", "1h")],
+        )
         .await;
     assert_eq!(detail["status"]["maintenance"]["reason"], "redis upgrade");
     assert_eq!(detail["maintenance_windows"].as_array().unwrap().len(), 1);
@@ -161,13 +225,29 @@ target_percent = 99.9
         .unwrap();
     assert!(ended.status().is_success());
     let got = wait_events(&receiver, 3, 15).await;
-    assert_eq!(got[2], ("firing".to_string(), "readiness:staging".to_string()), "{got:?}");
-    let evaluation = app.state.slo.evaluate(&env, engine::store::auth::now_unix())[0].clone();
+    assert_eq!(
+        got[2],
+        ("firing".to_string(), "readiness:staging".to_string()),
+        "{got:?}"
+    );
+    let evaluation = app
+        .state
+        .slo
+        .evaluate(&env, engine::store::auth::now_unix())[0]
+        .clone();
     assert!(evaluation.rounds.bad() > bad_before);
 
     // Both actions are in the audit log.
-    let audit = app.state.store.audit_entries(Default::default()).await.unwrap();
+    let audit = app
+        .state
+        .store
+        .audit_entries(Default::default())
+        .await
+        .unwrap();
     let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
-    assert!(actions.contains(&"maintenance.start") && actions.contains(&"maintenance.end"), "{actions:?}");
+    assert!(
+        actions.contains(&"maintenance.start") && actions.contains(&"maintenance.end"),
+        "{actions:?}"
+    );
     app.stop().await.unwrap();
 }

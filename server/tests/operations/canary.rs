@@ -27,8 +27,17 @@ fn canary_events(receiver: &Receiver) -> Vec<(String, String)> {
         .received()
         .iter()
         .map(|r| r.json())
-        .filter(|b| b["key"].as_str().is_some_and(|k| k.starts_with("canary-drop:")))
-        .map(|b| (b["event"].as_str().unwrap().to_string(), b["key"].as_str().unwrap().to_string()))
+        .filter(|b| {
+            b["key"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("canary-drop:"))
+        })
+        .map(|b| {
+            (
+                b["event"].as_str().unwrap().to_string(),
+                b["key"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -38,7 +47,10 @@ async fn until<T>(secs: u64, mut f: impl AsyncFnMut() -> Option<T>) -> T {
         if let Some(v) = f().await {
             return v;
         }
-        assert!(std::time::Instant::now() < deadline, "timed out after {secs} s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {secs} s"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -58,13 +70,20 @@ async fn completed_canaries(app: &TestApp, suite: &str) -> Vec<engine::store::Ru
 async fn a_canary_drop_alerts_once_and_resolves_when_fixed() {
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(examples().join("golden_set.json"), dir.path().join("golden_set.json")).unwrap();
+    std::fs::copy(
+        examples().join("golden_set.json"),
+        dir.path().join("golden_set.json"),
+    )
+    .unwrap();
     let good = std::fs::read_to_string(examples().join("runner/example_runner.py")).unwrap();
     std::fs::write(dir.path().join("good_runner.py"), &good).unwrap();
     std::fs::write(dir.path().join("runner.py"), &good).unwrap();
     std::fs::write(
         dir.path().join("alerts.env"),
-        format!("HOOK_URL={}/hook\nHOOK_SECRET=canary-secret\n", receiver.base),
+        format!(
+            "HOOK_URL={}/hook\nHOOK_SECRET=canary-secret\n",
+            receiver.base
+        ),
     )
     .unwrap();
     let config = r#"
@@ -95,10 +114,18 @@ canary = { every = "3s", cases = 2 }
     let app = TestApp::spawn_with(config, dir.path()).await;
 
     // Two healthy canaries: nothing to say.
-    until(60, async || (completed_canaries(&app, "example").await.len() >= 2).then_some(())).await;
+    until(60, async || {
+        (completed_canaries(&app, "example").await.len() >= 2).then_some(())
+    })
+    .await;
     assert!(canary_events(&receiver).is_empty());
     let healthy = completed_canaries(&app, "example").await;
-    assert!(healthy.iter().all(|r| r.pass_rate == Some(1.0) && r.selection.is_none()), "{healthy:?}");
+    assert!(
+        healthy
+            .iter()
+            .all(|r| r.pass_rate == Some(1.0) && r.selection.is_none()),
+        "{healthy:?}"
+    );
 
     // The runner starts failing two of the six cases.
     std::fs::write(dir.path().join("runner.py"), BROKEN).unwrap();
@@ -107,19 +134,37 @@ canary = { every = "3s", cases = 2 }
         (!e.is_empty()).then_some(e)
     })
     .await;
-    assert_eq!(got, [("firing".to_string(), "canary-drop:example".to_string())]);
+    assert_eq!(
+        got,
+        [("firing".to_string(), "canary-drop:example".to_string())]
+    );
     let firing = receiver
         .received()
         .into_iter()
         .map(|r| r.json())
         .find(|b| b["key"] == "canary-drop:example")
         .unwrap();
-    assert!(firing["reason"].as_str().unwrap().contains("66.667 %"), "{firing}");
+    assert!(
+        firing["reason"].as_str().unwrap().contains("66.7 %"),
+        "{firing}"
+    );
     // Another broken canary: still the one message.
     let seen = completed_canaries(&app, "example").await.len();
-    until(60, async || (completed_canaries(&app, "example").await.len() > seen).then_some(())).await;
-    assert_eq!(canary_events(&receiver).len(), 1, "{:?}", canary_events(&receiver));
-    let below = receiver.received().iter().filter(|r| r.json()["key"] == "canary-min:example").count();
+    until(60, async || {
+        (completed_canaries(&app, "example").await.len() > seen).then_some(())
+    })
+    .await;
+    assert_eq!(
+        canary_events(&receiver).len(),
+        1,
+        "{:?}",
+        canary_events(&receiver)
+    );
+    let below = receiver
+        .received()
+        .iter()
+        .filter(|r| r.json()["key"] == "canary-min:example")
+        .count();
     assert_eq!(below, 1, "below the minimum: one message too");
 
     // Fixed: resolved, once.
@@ -129,25 +174,62 @@ canary = { every = "3s", cases = 2 }
         (e.len() >= 2).then_some(e)
     })
     .await;
-    assert_eq!(got[1], ("resolved".to_string(), "canary-drop:example".to_string()));
+    assert_eq!(
+        got[1],
+        ("resolved".to_string(), "canary-drop:example".to_string())
+    );
 
     // Canary runs never overlapped: each started after the one before had finished.
     let mut runs = completed_canaries(&app, "example").await;
     runs.reverse();
     for pair in runs.windows(2) {
-        assert!(pair[1].started_at >= *pair[0].finished_at.as_ref().unwrap(), "{pair:?}");
+        assert!(
+            pair[1].started_at >= *pair[0].finished_at.as_ref().unwrap(),
+            "{pair:?}"
+        );
     }
     // The sampled suite's canaries ran two cases each and are never a whole run (step 10).
     let sampled = completed_canaries(&app, "sampled").await;
     assert!(!sampled.is_empty());
-    assert!(sampled.iter().all(|r| r.total_cases == 2 && r.selection.as_deref().is_some_and(|s| s.starts_with("2 of 6 cases"))), "{sampled:?}");
-    assert!(app.state.store.latest_whole_run("sampled").await.unwrap().is_none());
-    assert!(app.state.store.latest_whole_run("example").await.unwrap().is_some());
+    assert!(
+        sampled.iter().all(|r| r.total_cases == 2
+            && r.selection
+                .as_deref()
+                .is_some_and(|s| s.starts_with("2 of 6 cases"))),
+        "{sampled:?}"
+    );
+    assert!(
+        app.state
+            .store
+            .latest_whole_run("sampled")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        app.state
+            .store
+            .latest_whole_run("example")
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // The Replays page's canary data.
     let canaries = app.post_json("/api/replay/canaries", &[]).await;
-    let example = canaries.as_array().unwrap().iter().find(|c| c["suite"] == "example").unwrap();
+    let example = canaries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["suite"] == "example")
+        .unwrap();
     assert_eq!(example["schedule"], "every 2 seconds");
-    assert!(example["runs"].as_array().unwrap().iter().all(|r| r["canary"] == true));
+    assert!(
+        example["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["canary"] == true)
+    );
     app.stop().await.unwrap();
 }

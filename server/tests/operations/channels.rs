@@ -51,9 +51,15 @@ fn secret(file: &Path, key: &str) -> ChannelSecret {
 }
 
 fn build(kind: ChannelKind, roots: &TrustedRoots) -> Arc<dyn Channel> {
-    channels::build(&[ChannelConfig { name: "under-test".into(), kind }], roots)
-        .pop()
-        .unwrap()
+    channels::build(
+        &[ChannelConfig {
+            name: "under-test".into(),
+            kind,
+        }],
+        roots,
+    )
+    .pop()
+    .unwrap()
 }
 
 /// The contract every HTTP channel keeps. `check` looks at what arrived for one message.
@@ -71,14 +77,27 @@ async fn http_contract(
         check(got.last().unwrap(), event);
     }
     receiver.answer(Answer::Fail);
-    let err = channel.send(&notification(Event::Firing)).await.unwrap_err();
+    let err = channel
+        .send(&notification(Event::Firing))
+        .await
+        .unwrap_err();
     assert!(err.contains("500"), "{err}");
-    assert!(!err.contains(secret_text), "the error holds no secret: {err}");
+    assert!(
+        !err.contains(secret_text),
+        "the error holds no secret: {err}"
+    );
     receiver.answer(Answer::Redirect);
     let count = receiver.received().len();
-    let err = channel.send(&notification(Event::Firing)).await.unwrap_err();
+    let err = channel
+        .send(&notification(Event::Firing))
+        .await
+        .unwrap_err();
     assert!(err.contains("redirect"), "{err}");
-    assert_eq!(receiver.received().len(), count + 1, "the redirect is not followed");
+    assert_eq!(
+        receiver.received().len(),
+        count + 1,
+        "the redirect is not followed"
+    );
     receiver.answer(Answer::Ok);
 }
 
@@ -100,35 +119,60 @@ async fn webhook_messages_are_signed_json_of_the_documented_schema() {
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{}/hooks/greenlight?token={SECRET}", receiver.base);
-    let file = secrets(dir.path(), &[("HOOK_URL", url), ("HOOK_SECRET", SECRET.into())]);
+    let file = secrets(
+        dir.path(),
+        &[("HOOK_URL", url), ("HOOK_SECRET", SECRET.into())],
+    );
     let kind = ChannelKind::Webhook {
         url: secret(&file, "HOOK_URL"),
         secret: secret(&file, "HOOK_SECRET"),
     };
-    http_contract(&receiver, build(kind, &TrustedRoots::default()), SECRET, |got, event| {
-        use hmac::{Hmac, Mac};
-        let timestamp = got.headers["x-greenlight-timestamp"].to_str().unwrap();
-        assert_eq!(timestamp, "1800000060");
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-        mac.update(format!("{timestamp}.").as_bytes());
-        mac.update(&got.body);
-        let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(got.headers["x-greenlight-signature"].to_str().unwrap(), format!("sha256={expected}"));
-        let body = got.json();
-        assert_eq!(body["schema"], "greenlight.alert/v1");
-        assert_eq!(body["event"], event.as_str());
-        assert_eq!(body["key"], "readiness:production");
-        assert_eq!(body["rule"], "readiness_down");
-        assert_eq!(body["severity"], "page");
-        assert_eq!(body["environment"], "production");
-        assert_eq!(body["opened_at"], "2027-01-15T08:00:00.000000+00:00");
-        assert!(body["reason"].as_str().unwrap().contains("503"));
-        assert_eq!(got.headers["content-type"], "application/json");
-    })
+    http_contract(
+        &receiver,
+        build(kind, &TrustedRoots::default()),
+        SECRET,
+        |got, event| {
+            use hmac::{Hmac, Mac};
+            let timestamp = got.headers["x-greenlight-timestamp"].to_str().unwrap();
+            assert_eq!(timestamp, "1800000060");
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            mac.update(format!("{timestamp}.").as_bytes());
+            mac.update(&got.body);
+            let expected: String = mac
+                .finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(
+                got.headers["x-greenlight-signature"].to_str().unwrap(),
+                format!("sha256={expected}")
+            );
+            let body = got.json();
+            assert_eq!(body["schema"], "greenlight.alert/v1");
+            assert_eq!(body["event"], event.as_str());
+            assert_eq!(body["key"], "readiness:production");
+            assert_eq!(body["rule"], "readiness_down");
+            assert_eq!(body["severity"], "page");
+            assert_eq!(body["environment"], "production");
+            assert_eq!(body["opened_at"], "2027-01-15T08:00:00.000000+00:00");
+            assert!(body["reason"].as_str().unwrap().contains("503"));
+            assert_eq!(got.headers["content-type"], "application/json");
+        },
+    )
     .await;
-    let file = secrets(dir.path(), &[("HOOK_URL", closed_port_url("/x")), ("HOOK_SECRET", SECRET.into())]);
+    let file = secrets(
+        dir.path(),
+        &[
+            ("HOOK_URL", closed_port_url("/x")),
+            ("HOOK_SECRET", SECRET.into()),
+        ],
+    );
     gone_channel_fails_in_words(
-        ChannelKind::Webhook { url: secret(&file, "HOOK_URL"), secret: secret(&file, "HOOK_SECRET") },
+        ChannelKind::Webhook {
+            url: secret(&file, "HOOK_URL"),
+            secret: secret(&file, "HOOK_SECRET"),
+        },
         SECRET,
     )
     .await;
@@ -138,27 +182,61 @@ async fn webhook_messages_are_signed_json_of_the_documented_schema() {
 async fn slack_messages_are_block_kit_with_the_reason_and_a_link() {
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let file = secrets(dir.path(), &[("SLACK_URL", format!("{}/services/{SLACK_TOKEN}", receiver.base))]);
-    let kind = ChannelKind::Slack { url: secret(&file, "SLACK_URL") };
-    http_contract(&receiver, build(kind, &TrustedRoots::default()), SLACK_TOKEN, |got, event| {
-        assert_eq!(got.path, format!("/services/{SLACK_TOKEN}"));
-        let body = got.json();
-        let blocks = body["blocks"].as_array().unwrap();
-        assert_eq!(blocks[0]["type"], "header");
-        let header = blocks[0]["text"]["text"].as_str().unwrap();
-        match event {
-            Event::Firing => assert_eq!(header, "[FIRING] production is not ready"),
-            _ => assert_eq!(header, "[RESOLVED] production is not ready"),
-        }
-        let section = blocks[1]["text"]["text"].as_str().unwrap();
-        assert!(section.contains("&lt;redis down&gt; &amp; more"), "mrkdwn escaped: {section}");
-        let button = blocks.iter().find(|b| b["type"] == "actions").unwrap();
-        assert_eq!(button["elements"][0]["url"], "https://greenlight.example.com/environments/production");
-        assert!(body["text"].as_str().unwrap().starts_with('['), "a plain-text fallback");
-    })
+    let file = secrets(
+        dir.path(),
+        &[(
+            "SLACK_URL",
+            format!("{}/services/{SLACK_TOKEN}", receiver.base),
+        )],
+    );
+    let kind = ChannelKind::Slack {
+        url: secret(&file, "SLACK_URL"),
+    };
+    http_contract(
+        &receiver,
+        build(kind, &TrustedRoots::default()),
+        SLACK_TOKEN,
+        |got, event| {
+            assert_eq!(got.path, format!("/services/{SLACK_TOKEN}"));
+            let body = got.json();
+            let blocks = body["blocks"].as_array().unwrap();
+            assert_eq!(blocks[0]["type"], "header");
+            let header = blocks[0]["text"]["text"].as_str().unwrap();
+            match event {
+                Event::Firing => assert_eq!(header, "[FIRING] production is not ready"),
+                _ => assert_eq!(header, "[RESOLVED] production is not ready"),
+            }
+            let section = blocks[1]["text"]["text"].as_str().unwrap();
+            assert!(
+                section.contains("&lt;redis down&gt; &amp; more"),
+                "mrkdwn escaped: {section}"
+            );
+            let button = blocks.iter().find(|b| b["type"] == "actions").unwrap();
+            assert_eq!(
+                button["elements"][0]["url"],
+                "https://greenlight.example.com/environments/production"
+            );
+            assert!(
+                body["text"].as_str().unwrap().starts_with('['),
+                "a plain-text fallback"
+            );
+        },
+    )
     .await;
-    let file = secrets(dir.path(), &[("SLACK_URL", closed_port_url(&format!("/services/{SLACK_TOKEN}")))]);
-    gone_channel_fails_in_words(ChannelKind::Slack { url: secret(&file, "SLACK_URL") }, SLACK_TOKEN).await;
+    let file = secrets(
+        dir.path(),
+        &[(
+            "SLACK_URL",
+            closed_port_url(&format!("/services/{SLACK_TOKEN}")),
+        )],
+    );
+    gone_channel_fails_in_words(
+        ChannelKind::Slack {
+            url: secret(&file, "SLACK_URL"),
+        },
+        SLACK_TOKEN,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -170,29 +248,45 @@ async fn pagerduty_triggers_and_resolves_by_dedup_key() {
         routing_key: secret(&file, "PD_KEY"),
         events_url: format!("{}/v2/enqueue", receiver.base),
     };
-    http_contract(&receiver, build(kind, &TrustedRoots::default()), ROUTING_KEY, |got, event| {
-        assert_eq!(got.path, "/v2/enqueue");
-        let body = got.json();
-        assert_eq!(body["routing_key"], ROUTING_KEY);
-        assert_eq!(body["dedup_key"], "greenlight:readiness:production");
-        match event {
-            Event::Firing => {
-                assert_eq!(body["event_action"], "trigger");
-                assert_eq!(body["payload"]["severity"], "critical");
-                assert_eq!(body["payload"]["source"], "greenlight");
-                assert_eq!(body["payload"]["component"], "production");
-                assert!(body["payload"]["summary"].as_str().unwrap().starts_with("production is not ready: "));
-                assert_eq!(body["links"][0]["href"], "https://greenlight.example.com/environments/production");
+    http_contract(
+        &receiver,
+        build(kind, &TrustedRoots::default()),
+        ROUTING_KEY,
+        |got, event| {
+            assert_eq!(got.path, "/v2/enqueue");
+            let body = got.json();
+            assert_eq!(body["routing_key"], ROUTING_KEY);
+            assert_eq!(body["dedup_key"], "greenlight:readiness:production");
+            match event {
+                Event::Firing => {
+                    assert_eq!(body["event_action"], "trigger");
+                    assert_eq!(body["payload"]["severity"], "critical");
+                    assert_eq!(body["payload"]["source"], "greenlight");
+                    assert_eq!(body["payload"]["component"], "production");
+                    assert!(
+                        body["payload"]["summary"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("production is not ready: ")
+                    );
+                    assert_eq!(
+                        body["links"][0]["href"],
+                        "https://greenlight.example.com/environments/production"
+                    );
+                }
+                _ => {
+                    assert_eq!(body["event_action"], "resolve");
+                    assert!(body.get("payload").is_none());
+                }
             }
-            _ => {
-                assert_eq!(body["event_action"], "resolve");
-                assert!(body.get("payload").is_none());
-            }
-        }
-    })
+        },
+    )
     .await;
     gone_channel_fails_in_words(
-        ChannelKind::PagerDuty { routing_key: secret(&file, "PD_KEY"), events_url: closed_port_url("/v2/enqueue") },
+        ChannelKind::PagerDuty {
+            routing_key: secret(&file, "PD_KEY"),
+            events_url: closed_port_url("/v2/enqueue"),
+        },
         ROUTING_KEY,
     )
     .await;
@@ -202,16 +296,29 @@ async fn pagerduty_triggers_and_resolves_by_dedup_key() {
 async fn a_missing_secret_is_named_not_shown() {
     let dir = tempfile::tempdir().unwrap();
     let file = secrets(dir.path(), &[("OTHER", "x".into())]);
-    let err = build(ChannelKind::Slack { url: secret(&file, "SLACK_URL") }, &TrustedRoots::default())
-        .send(&notification(Event::Firing))
-        .await
-        .unwrap_err();
+    let err = build(
+        ChannelKind::Slack {
+            url: secret(&file, "SLACK_URL"),
+        },
+        &TrustedRoots::default(),
+    )
+    .send(&notification(Event::Firing))
+    .await
+    .unwrap_err();
     assert!(err.contains("has no value for SLACK_URL"), "{err}");
-    let err = build(ChannelKind::Slack { url: ChannelSecret::Env("GREENLIGHT_TEST_UNSET_VAR".into()) }, &TrustedRoots::default())
-        .send(&notification(Event::Firing))
-        .await
-        .unwrap_err();
-    assert_eq!(err, "environment variable GREENLIGHT_TEST_UNSET_VAR is not set");
+    let err = build(
+        ChannelKind::Slack {
+            url: ChannelSecret::Env("GREENLIGHT_TEST_UNSET_VAR".into()),
+        },
+        &TrustedRoots::default(),
+    )
+    .send(&notification(Event::Firing))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "environment variable GREENLIGHT_TEST_UNSET_VAR is not set"
+    );
 }
 
 /// A Python with aiosmtpd (scripts/setup.sh test puts one in tools/python).
@@ -262,15 +369,23 @@ impl SmtpSink {
             .expect("the SMTP sink starts");
         use std::io::BufRead;
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         assert_eq!(line.trim(), "ready", "the SMTP sink started");
         Self { child, port, out }
     }
 
     fn messages(&self) -> Vec<String> {
-        let mut files: Vec<_> = std::fs::read_dir(self.out.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(self.out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        files.into_iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+        files
+            .into_iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect()
     }
 }
 
@@ -281,7 +396,9 @@ async fn email_goes_over_starttls_with_a_password_and_refusals_are_failures() {
             std::env::var("GREENLIGHT_REQUIRE_SMTP_SINK").as_deref() != Ok("1"),
             "aiosmtpd is required here: run scripts/setup.sh test"
         );
-        eprintln!("skipped: no Python with aiosmtpd (scripts/setup.sh test installs it in tools/python)");
+        eprintln!(
+            "skipped: no Python with aiosmtpd (scripts/setup.sh test installs it in tools/python)"
+        );
         return;
     };
     let ca = super::support::tls::TestCa::new();
@@ -298,7 +415,13 @@ async fn email_goes_over_starttls_with_a_password_and_refusals_are_failures() {
         ],
     );
     let dir = tempfile::tempdir().unwrap();
-    let file = secrets(dir.path(), &[("SMTP_USER", "alerts".into()), ("SMTP_PASSWORD", password.into())]);
+    let file = secrets(
+        dir.path(),
+        &[
+            ("SMTP_USER", "alerts".into()),
+            ("SMTP_PASSWORD", password.into()),
+        ],
+    );
     let roots = TrustedRoots::load(&ca.ca_file()).unwrap();
     let email = |to: &str, security: SmtpSecurity, password_key: &str| {
         ChannelKind::Email(EmailConfig {
@@ -311,39 +434,79 @@ async fn email_goes_over_starttls_with_a_password_and_refusals_are_failures() {
             password: Some(secret(&file, password_key)),
         })
     };
-    let channel = build(email("oncall@example.com", SmtpSecurity::Starttls, "SMTP_PASSWORD"), &roots);
-    channel.send(&notification(Event::Firing)).await.expect("delivered over STARTTLS");
-    channel.send(&notification(Event::Resolved)).await.expect("delivered");
+    let channel = build(
+        email(
+            "oncall@example.com",
+            SmtpSecurity::Starttls,
+            "SMTP_PASSWORD",
+        ),
+        &roots,
+    );
+    channel
+        .send(&notification(Event::Firing))
+        .await
+        .expect("delivered over STARTTLS");
+    channel
+        .send(&notification(Event::Resolved))
+        .await
+        .expect("delivered");
     let messages = sink.messages();
     assert_eq!(messages.len(), 2);
-    assert!(messages[0].contains("Subject: [FIRING] production is not ready"), "{}", messages[0]);
+    assert!(
+        messages[0].contains("Subject: [FIRING] production is not ready"),
+        "{}",
+        messages[0]
+    );
     assert!(messages[0].contains("To: oncall@example.com"));
-    assert!(messages[0].contains("Open in Greenlight: https://greenlight.example.com/environments/production"));
+    assert!(
+        messages[0]
+            .contains("Open in Greenlight: https://greenlight.example.com/environments/production")
+    );
     assert!(messages[1].contains("Subject: [RESOLVED] production is not ready"));
 
     // The server refuses the recipient: a failure, in words, without the password.
-    let err = build(email("reject@example.com", SmtpSecurity::Starttls, "SMTP_PASSWORD"), &roots)
-        .send(&notification(Event::Firing))
-        .await
-        .unwrap_err();
+    let err = build(
+        email(
+            "reject@example.com",
+            SmtpSecurity::Starttls,
+            "SMTP_PASSWORD",
+        ),
+        &roots,
+    )
+    .send(&notification(Event::Firing))
+    .await
+    .unwrap_err();
     assert!(err.contains("550"), "{err}");
     assert!(!err.contains(password), "{err}");
     // Without the test CA, STARTTLS does not trust the server: nothing is sent in clear.
-    let err = build(email("oncall@example.com", SmtpSecurity::Starttls, "SMTP_PASSWORD"), &TrustedRoots::default())
-        .send(&notification(Event::Firing))
-        .await
-        .unwrap_err();
+    let err = build(
+        email(
+            "oncall@example.com",
+            SmtpSecurity::Starttls,
+            "SMTP_PASSWORD",
+        ),
+        &TrustedRoots::default(),
+    )
+    .send(&notification(Event::Firing))
+    .await
+    .unwrap_err();
     assert!(!err.contains(password), "{err}");
     // Refusing to go without TLS: the server requires STARTTLS before AUTH.
-    let err = build(email("oncall@example.com", SmtpSecurity::None, "SMTP_PASSWORD"), &roots)
-        .send(&notification(Event::Firing))
-        .await
-        .unwrap_err();
+    let err = build(
+        email("oncall@example.com", SmtpSecurity::None, "SMTP_PASSWORD"),
+        &roots,
+    )
+    .send(&notification(Event::Firing))
+    .await
+    .unwrap_err();
     assert!(!err.contains(password), "{err}");
     assert_eq!(sink.messages().len(), 2, "nothing more arrived");
     // The SMTP server gone.
     drop(sink);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let err = channel.send(&notification(Event::Firing)).await.unwrap_err();
+    let err = channel
+        .send(&notification(Event::Firing))
+        .await
+        .unwrap_err();
     assert!(!err.contains(password), "{err}");
 }

@@ -54,7 +54,9 @@ impl Receiver {
                     let answer = *a.lock().unwrap();
                     match answer {
                         Answer::Ok => (StatusCode::OK, "ok").into_response(),
-                        Answer::Fail => (StatusCode::INTERNAL_SERVER_ERROR, "receiver is down").into_response(),
+                        Answer::Fail => {
+                            (StatusCode::INTERNAL_SERVER_ERROR, "receiver is down").into_response()
+                        }
                         Answer::Redirect => Response::builder()
                             .status(StatusCode::TEMPORARY_REDIRECT)
                             .header("location", "/elsewhere")

@@ -68,22 +68,29 @@ impl Email {
         let message = message
             .body(text(n))
             .map_err(|e| format!("cannot build the message: {e}"))?;
-        let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.config.host)
-            .port(self.config.port)
-            .timeout(Some(SEND_TIMEOUT))
-            .tls(self.tls()?);
+        let mut transport =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.config.host)
+                .port(self.config.port)
+                .timeout(Some(SEND_TIMEOUT))
+                .tls(self.tls()?);
         let password = match (&self.config.username, &self.config.password) {
             (Some(user), Some(password)) => {
                 let password = password.resolve()?;
-                transport = transport.credentials(Credentials::new(user.resolve()?, password.clone()));
+                transport =
+                    transport.credentials(Credentials::new(user.resolve()?, password.clone()));
                 Some(password)
             }
             (None, None) => None,
-            _ => return Err("an email channel needs both username and password, or neither".into()),
+            _ => {
+                return Err("an email channel needs both username and password, or neither".into());
+            }
         };
         let sent = tokio::time::timeout(SEND_TIMEOUT, transport.build().send(message)).await;
         match sent {
-            Err(_) => Err(format!("no answer from the SMTP server within {} s", SEND_TIMEOUT.as_secs())),
+            Err(_) => Err(format!(
+                "no answer from the SMTP server within {} s",
+                SEND_TIMEOUT.as_secs()
+            )),
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => {
                 let mut words = format!("the SMTP server refused or failed: {e}");

@@ -15,7 +15,9 @@ pub(super) struct Slack {
 
 /// Slack's mrkdwn needs `&`, `<` and `>` escaped.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn body(n: &Notification) -> serde_json::Value {
@@ -29,7 +31,8 @@ pub fn body(n: &Notification) -> serde_json::Value {
         json!({"type": "header", "text": {"type": "plain_text", "text": subject, "emoji": true}}),
         json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("{emoji} {}", escape(&n.alert.reason))}}),
     ];
-    let mut context = vec![json!({"type": "mrkdwn", "text": format!("Rule: `{}`", n.alert.rule.as_str())})];
+    let mut context =
+        vec![json!({"type": "mrkdwn", "text": format!("Rule: `{}`", n.alert.rule.as_str())})];
     if let Some(env) = &n.alert.environment {
         context.push(json!({"type": "mrkdwn", "text": format!("Environment: *{}*", escape(env))}));
     }
