@@ -64,6 +64,9 @@ mod tests {
             ..w
         };
         assert!(open.covers("production", 1e12));
-        assert_eq!(active(std::slice::from_ref(&open), "production", 5e5), Some(&open));
+        assert_eq!(
+            active(std::slice::from_ref(&open), "production", 5e5),
+            Some(&open)
+        );
     }
 }
