@@ -289,4 +289,30 @@ mod tests {
         );
         assert!(text.ends_with("# EOF\n"));
     }
+
+    #[test]
+    fn slo_budgets_canary_rates_and_deliveries_are_exposed() {
+        let metrics = Metrics::default();
+        let slo = domain::slo::Objective {
+            name: "uptime".into(),
+            indicator: domain::slo::Indicator::Readiness,
+            target: 0.99,
+            window_secs: 86_400.0,
+        };
+        let mut ledger = domain::slo::Ledger::default();
+        for k in 0..100 {
+            ledger.record(1_800_000_000.0 - k as f64 * 60.0, domain::slo::Counts::of(k != 0));
+        }
+        let eval = slo.evaluate(&ledger, 1_800_000_000.0, 60.0);
+        metrics.observe_slos("production", &[eval]);
+        metrics.observe_canary("gate", 0.5);
+        metrics.observe_alert_delivery("ops", true);
+        metrics.observe_alert_delivery("ops", false);
+        let text = metrics.encode();
+        // 1 bad minute of a 14.4 min budget: 93 % left.
+        assert!(text.contains("greenlight_slo_budget_remaining_ratio{environment=\"production\",slo=\"uptime\"} 0.93"), "{text}");
+        assert!(text.contains("greenlight_slo_good_ratio{environment=\"production\",slo=\"uptime\"} 0.99"), "{text}");
+        assert!(text.contains("greenlight_canary_pass_rate_ratio{suite=\"gate\"} 0.5"), "{text}");
+        assert!(text.contains("greenlight_alert_deliveries_total{channel=\"ops\",outcome=\"failed\"} 1"), "{text}");
+    }
 }

@@ -245,3 +245,6 @@ impl Alerter {
         Ok(count)
     }
 }
+
+#[cfg(test)]
+mod tests;

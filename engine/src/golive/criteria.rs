@@ -278,3 +278,7 @@ pub async fn verdict_report(
         measured_unix: now,
     }
 }
+
+#[cfg(test)]
+#[path = "release_checks_tests.rs"]
+mod release_checks_tests;

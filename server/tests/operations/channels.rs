@@ -510,3 +510,70 @@ async fn email_goes_over_starttls_with_a_password_and_refusals_are_failures() {
         .unwrap_err();
     assert!(!err.contains(password), "{err}");
 }
+
+/// The delivery behind every channel: a receiver that fails is tried again after the backoff,
+/// each attempt recorded; a message that never gets through is marked failed with its reason.
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff_and_stored() {
+    use domain::alert::DeliveryState;
+    use engine::alerts::Alerter;
+    use engine::config::AlertsConfig;
+
+    let receiver = Receiver::start().await;
+    receiver.answer(Answer::Fail);
+    let dir = tempfile::tempdir().unwrap();
+    let file = secrets(
+        dir.path(),
+        &[("HOOK_URL", format!("{}/hook", receiver.base)), ("HOOK_SECRET", SECRET.into())],
+    );
+    let config = AlertsConfig {
+        attempts: 3,
+        retry_base: Duration::from_secs(1),
+        channels: vec![ChannelConfig {
+            name: "ops".into(),
+            kind: ChannelKind::Webhook { url: secret(&file, "HOOK_URL"), secret: secret(&file, "HOOK_SECRET") },
+        }],
+        ..AlertsConfig::default()
+    };
+    let store = engine::Store::open(dir.path()).unwrap();
+    let alerter = Alerter::new(&config, &TrustedRoots::default(), Arc::default());
+    let first = notification(Event::Firing).alert;
+    let started = std::time::Instant::now();
+    alerter.reconcile(&store, |_| true, vec![first], 1_800_000_000.0).await.unwrap();
+
+    // The first attempt fails; the receiver comes back before the second (1 s later).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while receiver.received().is_empty() {
+        assert!(std::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    receiver.answer(Answer::Ok);
+    let delivery = loop {
+        let d = store.recent_deliveries(10).await.unwrap().remove(0);
+        if d.state != DeliveryState::Pending {
+            break d;
+        }
+        assert!(std::time::Instant::now() < deadline, "{d:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((delivery.state, delivery.attempts), (DeliveryState::Delivered, 2));
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited for the backoff");
+    assert_eq!(receiver.received().len(), 2);
+
+    // Always failing: three attempts (waits of 1 s and 2 s), then failed with the reason.
+    receiver.answer(Answer::Fail);
+    alerter.reconcile(&store, |_| true, vec![], 1_800_000_100.0).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let failed = loop {
+        let d = store.recent_deliveries(10).await.unwrap().remove(0);
+        if d.state != DeliveryState::Pending {
+            break d;
+        }
+        assert!(std::time::Instant::now() < deadline, "{d:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(failed.notification.event, Event::Resolved);
+    assert_eq!((failed.state, failed.attempts), (DeliveryState::Failed, 3));
+    assert!(failed.error.as_deref().unwrap().contains("500"), "{failed:?}");
+    assert_eq!(receiver.received().len(), 5);
+}
