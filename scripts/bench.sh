@@ -8,6 +8,7 @@ export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo bench -p server --bench replay --locked
 cargo bench -p server --bench replay_scale --locked
 cargo bench -p server --bench probe_round --locked
+cargo bench -p engine --bench slo_eval --locked
 # The Status benchmark serves with the release binary, as users run it.
 cargo leptos build --release --precompress --split
 cargo bench -p server --bench status_page --locked

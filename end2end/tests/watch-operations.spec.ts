@@ -1,5 +1,12 @@
 import { test, expect } from "@playwright/test";
+import { join } from "node:path";
 import { signIn } from "./auth";
+
+/** With GREENLIGHT_E2E_SCREENSHOTS=DIR, screenshots of these pages go there (the README's). */
+async function shot(page: import("@playwright/test").Page, name: string) {
+  const dir = process.env.GREENLIGHT_E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
 
 test("an admin sends test alerts and sees one delivered and one failed", async ({ page }) => {
   await signIn(page, "admin", "/alerts");
@@ -19,6 +26,7 @@ test("an admin sends test alerts and sees one delivered and one failed", async (
   await expect(delivered.first()).toBeVisible();
   await expect(failed.first()).toContainText("cannot connect to the receiver");
   await expect(page.locator("body")).not.toContainText("e2e0routing0key");
+  await shot(page, "alerts");
 
   // Settings shows each channel's last delivery too.
   await page.goto("/settings");
@@ -40,6 +48,7 @@ test("an operator reads the SLO panel and shades a maintenance window on the cha
   await expect(page.locator(".maintenance-banner")).toContainText("e2e rehearsal of a database upgrade");
   await expect(page.locator("svg .hc-maintenance")).toHaveCount(1);
   await expect(page.getByRole("img", { name: /The shaded band is a maintenance window/ })).toBeVisible();
+  await shot(page, "environment-slo");
 
   await page.getByRole("button", { name: "End maintenance" }).click();
   await expect(page.locator(".maintenance-banner")).toHaveCount(0);
