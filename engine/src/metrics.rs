@@ -301,7 +301,10 @@ mod tests {
         };
         let mut ledger = domain::slo::Ledger::default();
         for k in 0..100 {
-            ledger.record(1_800_000_000.0 - k as f64 * 60.0, domain::slo::Counts::of(k != 0));
+            ledger.record(
+                1_800_000_000.0 - k as f64 * 60.0,
+                domain::slo::Counts::of(k != 0),
+            );
         }
         let eval = slo.evaluate(&ledger, 1_800_000_000.0, 60.0);
         metrics.observe_slos("production", &[eval]);
@@ -311,8 +314,21 @@ mod tests {
         let text = metrics.encode();
         // 1 bad minute of a 14.4 min budget: 93 % left.
         assert!(text.contains("greenlight_slo_budget_remaining_ratio{environment=\"production\",slo=\"uptime\"} 0.93"), "{text}");
-        assert!(text.contains("greenlight_slo_good_ratio{environment=\"production\",slo=\"uptime\"} 0.99"), "{text}");
-        assert!(text.contains("greenlight_canary_pass_rate_ratio{suite=\"gate\"} 0.5"), "{text}");
-        assert!(text.contains("greenlight_alert_deliveries_total{channel=\"ops\",outcome=\"failed\"} 1"), "{text}");
+        assert!(
+            text.contains(
+                "greenlight_slo_good_ratio{environment=\"production\",slo=\"uptime\"} 0.99"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("greenlight_canary_pass_rate_ratio{suite=\"gate\"} 0.5"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "greenlight_alert_deliveries_total{channel=\"ops\",outcome=\"failed\"} 1"
+            ),
+            "{text}"
+        );
     }
 }

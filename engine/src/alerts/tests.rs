@@ -33,32 +33,58 @@ async fn an_incident_opens_once_reminds_after_the_interval_and_resolves_once() {
     let alerter = Alerter::new(&config, &TrustedRoots::default(), Arc::default());
     let t0 = 1_800_000_000.0;
 
-    alerter.reconcile(&store, everything, vec![alert("503")], t0).await.unwrap();
-    alerter.reconcile(&store, everything, vec![alert("503")], t0 + 15.0).await.unwrap();
+    alerter
+        .reconcile(&store, everything, vec![alert("503")], t0)
+        .await
+        .unwrap();
+    alerter
+        .reconcile(&store, everything, vec![alert("503")], t0 + 15.0)
+        .await
+        .unwrap();
     let open = store.open_incidents().await.unwrap();
     assert_eq!(open.len(), 1, "one incident, not one per round");
     assert_eq!(open[0].last_notified_unix, t0);
 
     // An hour later it still lasts: a reminder, with the reason of now.
-    alerter.reconcile(&store, everything, vec![alert("timeout")], t0 + 3_600.0).await.unwrap();
+    alerter
+        .reconcile(&store, everything, vec![alert("timeout")], t0 + 3_600.0)
+        .await
+        .unwrap();
     let open = store.open_incidents().await.unwrap();
     assert_eq!(open[0].last_notified_unix, t0 + 3_600.0);
     assert_eq!(open[0].alert.reason, "timeout");
 
     // A restart: the new Alerter knows the incident is open and does not open another.
     let restarted = Alerter::new(&config, &TrustedRoots::default(), Arc::default());
-    restarted.reconcile(&store, everything, vec![alert("timeout")], t0 + 3_700.0).await.unwrap();
+    restarted
+        .reconcile(&store, everything, vec![alert("timeout")], t0 + 3_700.0)
+        .await
+        .unwrap();
     assert_eq!(store.open_incidents().await.unwrap().len(), 1);
 
     // Out of scope: left alone. In scope and no longer firing: resolved.
-    restarted.reconcile(&store, |a| a.rule == Rule::CanaryDropped, vec![], t0 + 3_800.0).await.unwrap();
+    restarted
+        .reconcile(
+            &store,
+            |a| a.rule == Rule::CanaryDropped,
+            vec![],
+            t0 + 3_800.0,
+        )
+        .await
+        .unwrap();
     assert_eq!(store.open_incidents().await.unwrap().len(), 1);
-    restarted.reconcile(&store, everything, vec![], t0 + 3_900.0).await.unwrap();
+    restarted
+        .reconcile(&store, everything, vec![], t0 + 3_900.0)
+        .await
+        .unwrap();
     assert!(store.open_incidents().await.unwrap().is_empty());
     let all = store.recent_incidents(10).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].resolved_unix, Some(t0 + 3_900.0));
     // Firing again later is a new incident.
-    restarted.reconcile(&store, everything, vec![alert("503")], t0 + 9_000.0).await.unwrap();
+    restarted
+        .reconcile(&store, everything, vec![alert("503")], t0 + 9_000.0)
+        .await
+        .unwrap();
     assert_eq!(store.recent_incidents(10).await.unwrap().len(), 2);
 }

@@ -251,3 +251,113 @@ target_percent = 99.9
     );
     app.stop().await.unwrap();
 }
+
+/// A go-live whose verdict turns from Go to No-Go while it is open alerts, once, and clears when
+/// it is Go again. The verdicts are placed in the recent-verdict cache the watch reads (as a
+/// viewer's page would have measured them a moment before).
+#[tokio::test]
+async fn an_open_golive_turning_from_go_to_no_go_alerts_and_clears() {
+    use domain::golive::{Criterion, CriterionFinding, Finding, Verdict, VerdictReport};
+    use engine::alerts::watch::GoLiveWatch;
+
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alerts.env"),
+        format!(
+            "HOOK_URL={}/hook\nHOOK_SECRET=golive-secret\n",
+            receiver.base
+        ),
+    )
+    .unwrap();
+    let closed = super::support::free_port();
+    let config = format!(
+        r#"
+[[alerts.channels]]
+name = "ops"
+kind = "webhook"
+url = {{ from_env_file = "alerts.env", key = "HOOK_URL" }}
+secret = {{ from_env_file = "alerts.env", key = "HOOK_SECRET" }}
+
+[[environments]]
+name = "staging"
+mode = "staging"
+base_url = "http://127.0.0.1:{closed}"
+probe_interval_secs = 3600
+
+[[environments]]
+name = "production"
+mode = "production"
+base_url = "http://127.0.0.1:{closed}"
+probe_interval_secs = 3600
+"#
+    );
+    let app = TestApp::spawn_with(&config, dir.path()).await;
+    let state = &app.state;
+    let golive = state
+        .store
+        .start_golive("staging", "production", "test")
+        .await
+        .unwrap();
+    let verdict = async |verdict: Verdict| {
+        state.verdicts.forget(golive.id).await;
+        let report = VerdictReport {
+            verdict,
+            findings: vec![],
+            update: String::new(),
+            measured_unix: 0.0,
+        };
+        state
+            .verdicts
+            .get_or_measure(golive.id, async || Ok::<_, ()>(report))
+            .await
+            .unwrap();
+    };
+    let no_go = || Verdict::NoGo {
+        failing: vec![CriterionFinding {
+            criterion: Criterion::Readiness,
+            finding: Finding::Failed {
+                problem: "production answered 503.".into(),
+                action: "Fix it.".into(),
+            },
+        }],
+    };
+    let golive_events = || {
+        receiver
+            .received()
+            .iter()
+            .map(|r| r.json())
+            .filter(|b| b["rule"] == "golive_no_go")
+            .map(|b| b["event"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut watch = GoLiveWatch::default();
+    // No-Go from the start is not a turn: nothing.
+    verdict(no_go()).await;
+    watch.check(state).await.unwrap();
+    verdict(Verdict::Go).await;
+    watch.check(state).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(golive_events().is_empty());
+    // Go → No-Go: one alert, naming what failed; it lasts without another message.
+    verdict(no_go()).await;
+    watch.check(state).await.unwrap();
+    watch.check(state).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(golive_events(), ["firing"]);
+    let firing = receiver.received().last().unwrap().json();
+    assert!(
+        firing["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Readiness: production answered 503."),
+        "{firing}"
+    );
+    assert_eq!(firing["environment"], "production");
+    // Go again: resolved.
+    verdict(Verdict::Go).await;
+    watch.check(state).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(golive_events(), ["firing", "resolved"]);
+    app.stop().await.unwrap();
+}

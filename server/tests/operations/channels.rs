@@ -524,14 +524,20 @@ async fn failed_deliveries_are_retried_with_backoff_and_stored() {
     let dir = tempfile::tempdir().unwrap();
     let file = secrets(
         dir.path(),
-        &[("HOOK_URL", format!("{}/hook", receiver.base)), ("HOOK_SECRET", SECRET.into())],
+        &[
+            ("HOOK_URL", format!("{}/hook", receiver.base)),
+            ("HOOK_SECRET", SECRET.into()),
+        ],
     );
     let config = AlertsConfig {
         attempts: 3,
         retry_base: Duration::from_secs(1),
         channels: vec![ChannelConfig {
             name: "ops".into(),
-            kind: ChannelKind::Webhook { url: secret(&file, "HOOK_URL"), secret: secret(&file, "HOOK_SECRET") },
+            kind: ChannelKind::Webhook {
+                url: secret(&file, "HOOK_URL"),
+                secret: secret(&file, "HOOK_SECRET"),
+            },
         }],
         ..AlertsConfig::default()
     };
@@ -539,7 +545,10 @@ async fn failed_deliveries_are_retried_with_backoff_and_stored() {
     let alerter = Alerter::new(&config, &TrustedRoots::default(), Arc::default());
     let first = notification(Event::Firing).alert;
     let started = std::time::Instant::now();
-    alerter.reconcile(&store, |_| true, vec![first], 1_800_000_000.0).await.unwrap();
+    alerter
+        .reconcile(&store, |_| true, vec![first], 1_800_000_000.0)
+        .await
+        .unwrap();
 
     // The first attempt fails; the receiver comes back before the second (1 s later).
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -556,13 +565,22 @@ async fn failed_deliveries_are_retried_with_backoff_and_stored() {
         assert!(std::time::Instant::now() < deadline, "{d:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!((delivery.state, delivery.attempts), (DeliveryState::Delivered, 2));
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited for the backoff");
+    assert_eq!(
+        (delivery.state, delivery.attempts),
+        (DeliveryState::Delivered, 2)
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited for the backoff"
+    );
     assert_eq!(receiver.received().len(), 2);
 
     // Always failing: three attempts (waits of 1 s and 2 s), then failed with the reason.
     receiver.answer(Answer::Fail);
-    alerter.reconcile(&store, |_| true, vec![], 1_800_000_100.0).await.unwrap();
+    alerter
+        .reconcile(&store, |_| true, vec![], 1_800_000_100.0)
+        .await
+        .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     let failed = loop {
         let d = store.recent_deliveries(10).await.unwrap().remove(0);
@@ -574,6 +592,9 @@ async fn failed_deliveries_are_retried_with_backoff_and_stored() {
     };
     assert_eq!(failed.notification.event, Event::Resolved);
     assert_eq!((failed.state, failed.attempts), (DeliveryState::Failed, 3));
-    assert!(failed.error.as_deref().unwrap().contains("500"), "{failed:?}");
+    assert!(
+        failed.error.as_deref().unwrap().contains("500"),
+        "{failed:?}"
+    );
     assert_eq!(receiver.received().len(), 5);
 }
