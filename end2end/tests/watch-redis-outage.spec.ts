@@ -56,5 +56,5 @@ test("a card turns Not ready when Redis stops, and Ready again when it is back, 
   await expect(page.getByRole("heading", { level: 1, name: "staging" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Last failure" })).toBeVisible();
   await expect(page.locator(".failure-probes")).toContainText(/redis/i);
-  await expect(page.getByRole("table").first()).toContainText("24h");
+  await expect(page.getByRole("table", { name: /Uptime is the share of probe rounds/ })).toContainText("24h");
 });

@@ -76,14 +76,7 @@ async fn a_readiness_flip_alerts_once_resolves_once_and_is_muted_in_maintenance(
     let service = service_following(port).await;
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("alerts.env"),
-        format!(
-            "HOOK_URL={}/hook\nHOOK_SECRET=s3cret-for-hmac\n",
-            receiver.base
-        ),
-    )
-    .unwrap();
+    let channel = receiver.webhook_channel(dir.path());
     let config = format!(
         r#"
 [alerts]
@@ -91,11 +84,7 @@ console_url = "https://greenlight.example.com"
 attempts = 2
 retry_base_secs = 1
 
-[[alerts.channels]]
-name = "ops"
-kind = "webhook"
-url = {{ from_env_file = "alerts.env", key = "HOOK_URL" }}
-secret = {{ from_env_file = "alerts.env", key = "HOOK_SECRET" }}
+{channel}
 
 [[environments]]
 name = "staging"
@@ -262,22 +251,11 @@ async fn an_open_golive_turning_from_go_to_no_go_alerts_and_clears() {
 
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("alerts.env"),
-        format!(
-            "HOOK_URL={}/hook\nHOOK_SECRET=golive-secret\n",
-            receiver.base
-        ),
-    )
-    .unwrap();
+    let channel = receiver.webhook_channel(dir.path());
     let closed = super::support::free_port();
     let config = format!(
         r#"
-[[alerts.channels]]
-name = "ops"
-kind = "webhook"
-url = {{ from_env_file = "alerts.env", key = "HOOK_URL" }}
-secret = {{ from_env_file = "alerts.env", key = "HOOK_SECRET" }}
+{channel}
 
 [[environments]]
 name = "staging"

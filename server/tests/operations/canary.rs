@@ -78,23 +78,13 @@ async fn a_canary_drop_alerts_once_and_resolves_when_fixed() {
     let good = std::fs::read_to_string(examples().join("runner/example_runner.py")).unwrap();
     std::fs::write(dir.path().join("good_runner.py"), &good).unwrap();
     std::fs::write(dir.path().join("runner.py"), &good).unwrap();
-    std::fs::write(
-        dir.path().join("alerts.env"),
-        format!(
-            "HOOK_URL={}/hook\nHOOK_SECRET=canary-secret\n",
-            receiver.base
-        ),
-    )
-    .unwrap();
-    let config = r#"
+    let channel = receiver.webhook_channel(dir.path());
+    let config = format!(
+        r#"
 [alerts]
 attempts = 1
 
-[[alerts.channels]]
-name = "ops"
-kind = "webhook"
-url = { from_env_file = "alerts.env", key = "HOOK_URL" }
-secret = { from_env_file = "alerts.env", key = "HOOK_SECRET" }
+{channel}
 
 [[suites]]
 name = "example"
@@ -102,16 +92,17 @@ golden_set = "golden_set.json"
 min_pass_rate = 0.95
 concurrency = 2
 case_timeout_secs = 20
-runner = { kind = "command", command = ["python3", "runner.py"] }
-canary = { every = "2s", max_drop_points = 10 }
+runner = {{ kind = "command", command = ["python3", "runner.py"] }}
+canary = {{ every = "2s", max_drop_points = 10 }}
 
 [[suites]]
 name = "sampled"
 golden_set = "golden_set.json"
-runner = { kind = "command", command = ["python3", "good_runner.py"] }
-canary = { every = "3s", cases = 2 }
-"#;
-    let app = TestApp::spawn_with(config, dir.path()).await;
+runner = {{ kind = "command", command = ["python3", "good_runner.py"] }}
+canary = {{ every = "3s", cases = 2 }}
+"#
+    );
+    let app = TestApp::spawn_with(&config, dir.path()).await;
 
     // Two healthy canaries: nothing to say.
     until(60, async || {

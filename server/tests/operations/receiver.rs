@@ -77,4 +77,21 @@ impl Receiver {
     pub fn received(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
+
+    /// A webhook channel named `ops` that posts here: its secrets written to `dir/alerts.env`
+    /// (as a team would keep them), its `[[alerts.channels]]` table returned for the config.
+    pub fn webhook_channel(&self, dir: &std::path::Path) -> String {
+        std::fs::write(
+            dir.join("alerts.env"),
+            format!(
+                "HOOK_URL={}/hook\nHOOK_SECRET=hook-signing-secret\n",
+                self.base
+            ),
+        )
+        .unwrap();
+        "[[alerts.channels]]\nname = \"ops\"\nkind = \"webhook\"\n\
+         url = { from_env_file = \"alerts.env\", key = \"HOOK_URL\" }\n\
+         secret = { from_env_file = \"alerts.env\", key = \"HOOK_SECRET\" }\n"
+            .to_string()
+    }
 }
