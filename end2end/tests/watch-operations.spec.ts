@@ -55,3 +55,16 @@ test("an operator reads the SLO panel and shades a maintenance window on the cha
   // The ended window stays shaded on the chart.
   await expect(page.locator("svg .hc-maintenance")).toHaveCount(1);
 });
+
+test("a viewer sees the canary replays apart from manual runs, with their streak", async ({ page }) => {
+  await signIn(page, "viewer", "/replays");
+  const canary = page.locator("section.canary[data-suite='canary-smoke']");
+  // The first canary runs right after the console starts; it may still be running.
+  await expect(async () => {
+    await page.goto("/replays");
+    await expect(canary).toContainText("Passing: the last canary passed the gate.", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(canary.getByRole("heading")).toHaveText("canary-smoke: every 10 minutes, a rotating sample of 2 cases");
+  await expect(canary).toContainText("2 of 6 cases (sample 1 of 3");
+  await expect(canary.getByRole("img")).toBeVisible();
+});

@@ -95,6 +95,8 @@ fn CanaryPanel(canary: crate::model::CanaryView) -> impl IntoView {
     points.reverse();
     let streak = match canary.streak() {
         None => "No canary has completed yet.".to_string(),
+        Some((true, 1)) => "Passing: the last canary passed the gate.".to_string(),
+        Some((false, 1)) => "Failing: the last canary was below the minimum.".to_string(),
         Some((true, n)) => format!("Passing: the last {n} canaries in a row passed the gate."),
         Some((false, n)) => {
             format!("Failing: the last {n} canaries in a row were below the minimum.")
