@@ -54,11 +54,7 @@ impl Alerter {
         now: f64,
     ) -> Result<()> {
         let mut guard = self.open.lock().await;
-        if guard.is_none() {
-            let open = store.open_incidents().await?;
-            *guard = Some(open.into_iter().map(|i| (i.alert.key.clone(), i)).collect());
-        }
-        let open = guard.as_mut().expect("loaded above");
+        let open = Self::loaded(&mut guard, store).await?;
         let cleared: Vec<String> = open
             .values()
             .filter(|i| in_scope(&i.alert) && !firing.iter().any(|a| a.key == i.alert.key))
@@ -110,16 +106,28 @@ impl Alerter {
     /// The keys of the open incidents.
     pub async fn open_keys(&self, store: &Store) -> Result<std::collections::HashSet<String>> {
         let mut guard = self.open.lock().await;
-        if guard.is_none() {
-            let open = store.open_incidents().await?;
-            *guard = Some(open.into_iter().map(|i| (i.alert.key.clone(), i)).collect());
-        }
-        Ok(guard
-            .as_ref()
-            .expect("loaded above")
+        Ok(Self::loaded(&mut guard, store)
+            .await?
             .keys()
             .cloned()
             .collect())
+    }
+
+    /// The open incidents by key, read from the store the first time.
+    async fn loaded<'a>(
+        open: &'a mut Option<HashMap<String, Incident>>,
+        store: &Store,
+    ) -> Result<&'a mut HashMap<String, Incident>> {
+        if open.is_none() {
+            let incidents = store.open_incidents().await?;
+            *open = Some(
+                incidents
+                    .into_iter()
+                    .map(|i| (i.alert.key.clone(), i))
+                    .collect(),
+            );
+        }
+        Ok(open.as_mut().expect("loaded above"))
     }
 
     /// The message's full link, when the console's address is configured.

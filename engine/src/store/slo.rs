@@ -8,6 +8,36 @@ use rusqlite::params;
 use super::Store;
 use crate::error::{Error, Result};
 
+/// Which table a bucket is in.
+#[derive(Clone, Copy)]
+enum Bucket {
+    Minute,
+    Hour,
+}
+
+/// Adds `counts` to one bucket, creating it when new.
+fn add_bucket(
+    conn: &rusqlite::Connection,
+    bucket: Bucket,
+    env: &str,
+    slo: &str,
+    at: i64,
+    c: Counts,
+) -> Result<()> {
+    let (table, column) = match bucket {
+        Bucket::Minute => ("slo_minutes", "minute_unix"),
+        Bucket::Hour => ("slo_hours", "hour_unix"),
+    };
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (environment, slo, {column}, good, total) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (environment, slo, {column}) DO UPDATE SET
+           good = good + excluded.good, total = total + excluded.total"
+    ))
+    .and_then(|mut stmt| stmt.execute(params![env, slo, at, c.good as i64, c.total as i64]))
+    .map(drop)
+    .map_err(|e| Error::db("store SLO counts", e))
+}
+
 /// Adds one round's counts to its minute and hour (in the round's transaction).
 pub(super) fn add_round(
     tx: &rusqlite::Transaction<'_>,
@@ -18,18 +48,8 @@ pub(super) fn add_round(
     let minute = (unix / 60.0).floor() as i64 * 60;
     let hour = (unix / 3_600.0).floor() as i64 * 3_600;
     for (slo, c) in counts {
-        for (table, column, at) in [
-            ("slo_minutes", "minute_unix", minute),
-            ("slo_hours", "hour_unix", hour),
-        ] {
-            tx.prepare_cached(&format!(
-                "INSERT INTO {table} (environment, slo, {column}, good, total) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (environment, slo, {column}) DO UPDATE SET
-                   good = good + excluded.good, total = total + excluded.total"
-            ))
-            .and_then(|mut stmt| stmt.execute(params![env, slo, at, c.good as i64, c.total as i64]))
-            .map_err(|e| Error::db("store SLO counts", e))?;
-        }
+        add_bucket(tx, Bucket::Minute, env, slo, minute, *c)?;
+        add_bucket(tx, Bucket::Hour, env, slo, hour, *c)?;
     }
     Ok(())
 }
@@ -109,18 +129,12 @@ impl Store {
         minutes: Vec<(String, String, i64, Counts)>,
     ) -> Result<()> {
         self.write(move |conn| {
-            let tx = conn.transaction().map_err(|e| Error::db("begin SLO import", e))?;
-            for (table, column, rows) in [("slo_hours", "hour_unix", &hours), ("slo_minutes", "minute_unix", &minutes)] {
-                let mut stmt = tx
-                    .prepare(&format!(
-                        "INSERT INTO {table} (environment, slo, {column}, good, total) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (environment, slo, {column}) DO UPDATE SET
-                           good = good + excluded.good, total = total + excluded.total"
-                    ))
-                    .map_err(|e| Error::db("import SLO counts", e))?;
+            let tx = conn
+                .transaction()
+                .map_err(|e| Error::db("begin SLO import", e))?;
+            for (bucket, rows) in [(Bucket::Hour, &hours), (Bucket::Minute, &minutes)] {
                 for (env, slo, at, c) in rows {
-                    stmt.execute(params![env, slo, at, c.good as i64, c.total as i64])
-                        .map_err(|e| Error::db("import SLO counts", e))?;
+                    add_bucket(&tx, bucket, env, slo, *at, *c)?;
                 }
             }
             tx.commit().map_err(|e| Error::db("commit SLO import", e))
