@@ -97,13 +97,14 @@ impl Job {
                 "alert delivery failed for good"
             );
         }
+        let created_unix = self.notification.sent_unix;
         Delivery {
             id: self.id,
             channel: self.channel.name().to_string(),
             notification: self.notification,
             state,
             attempts: attempt,
-            created_unix: now,
+            created_unix,
             finished_unix: Some(now),
             error,
         }
