@@ -18,7 +18,7 @@
 //! Accept-Encoding of every request (`identity` for none).
 #![allow(clippy::print_stdout)]
 
-#[path = "../tests/support/history.rs"]
+#[path = "../tests/integration/support/history.rs"]
 mod history;
 mod support;
 
@@ -282,7 +282,7 @@ async fn scenario(days: f64, target: &str, encoding: &str) {
         .collect();
     let store = Store::open(&data_dir).unwrap();
     let seeding = Instant::now();
-    let now = engine::store::auth::now_unix();
+    let now = engine::clock::now_unix();
     let seeded = history::seed(&store, &template, &names, days, now).await;
     let token = store
         .create_token("bench viewer", domain::auth::Role::Viewer)

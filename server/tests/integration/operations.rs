@@ -3,16 +3,7 @@
 //! readiness alerts with a real redis-server stopped and started, maintenance windows, and
 //! canary replays through the example runner.
 
-mod support;
-
-#[path = "operations/receiver.rs"]
-mod receiver;
-
-#[path = "operations/channels.rs"]
-mod channels;
-
-#[path = "operations/alerting.rs"]
 mod alerting;
-
-#[path = "operations/canary.rs"]
 mod canary;
+mod channels;
+mod receiver;

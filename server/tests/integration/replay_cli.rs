@@ -1,12 +1,12 @@
 //! `greenlight replay` end to end: the real binary, real child-process runners, a real HTTP
 //! runner, and the reference team's fixtures (read from ../shared at test time).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
+
+use crate::support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
 
@@ -424,13 +424,8 @@ async fn an_http_runner_is_posted_each_case_and_its_failures_are_runner_errors()
         Json(json!({"actual_output": "the answer", "tool_trace_log": ["Search.lookup"], "rag_context_chunks": ["the answer"], "metadata": {"via": "http"}}))
             .into_response()
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/run", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, Router::new().route("/run", post(answer)))
-            .await
-            .unwrap()
-    });
+    let runner = support::serve_stub(Router::new().route("/run", post(answer))).await;
+    let url = format!("{}/run", runner.url());
 
     let dir = tempfile::tempdir().unwrap();
     let golden = write_golden(dir.path(), &["A", "DOWN"]);

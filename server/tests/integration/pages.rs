@@ -1,9 +1,9 @@
 //! Server-rendered pages and server functions over real HTTP.
 
-mod support;
-
 use serde_json::Value;
-use support::TestApp;
+
+use crate::support;
+use crate::support::TestApp;
 
 fn two_environments(dir: &std::path::Path) -> String {
     std::fs::write(
@@ -165,10 +165,8 @@ async fn oversized_request_bodies_are_refused_before_they_are_read() {
 async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_timeline() {
     use axum::routing::get;
     // A service answering like the reference, ready.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
+    let service = support::serve_stub(
+        axum::Router::new()
             .route("/api/health/ready", get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }))
             .route(
                 "/api/runtime/dependencies",
@@ -176,9 +174,10 @@ async fn probe_now_stores_a_round_and_the_overview_shows_verdict_streak_and_time
                     axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
                         "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}}))
                 }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
+            ),
+    )
+    .await;
+    let base = service.url();
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
@@ -230,39 +229,36 @@ async fn the_shown_verdict_flips_only_after_two_bad_rounds_in_a_row() {
     use axum::routing::get;
     let healthy = Arc::new(AtomicBool::new(true));
     let flag = Arc::clone(&healthy);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route(
-                "/api/runtime/dependencies",
-                get(|| async {
-                    axum::Json(
-                        serde_json::json!({"status": "ready", "ready": true, "dependencies": {}}),
-                    )
-                }),
-            )
-            .route(
-                "/api/health/ready",
-                get(move || {
-                    let up = flag.load(Ordering::SeqCst);
-                    async move {
-                        if up {
-                            (
-                                axum::http::StatusCode::OK,
-                                axum::Json(serde_json::json!({"status": "ready"})),
-                            )
-                        } else {
-                            (
-                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                                axum::Json(serde_json::json!({"detail": "redis down"})),
-                            )
-                        }
+    let app = axum::Router::new()
+        .route(
+            "/api/runtime/dependencies",
+            get(|| async {
+                axum::Json(
+                    serde_json::json!({"status": "ready", "ready": true, "dependencies": {}}),
+                )
+            }),
+        )
+        .route(
+            "/api/health/ready",
+            get(move || {
+                let up = flag.load(Ordering::SeqCst);
+                async move {
+                    if up {
+                        (
+                            axum::http::StatusCode::OK,
+                            axum::Json(serde_json::json!({"status": "ready"})),
+                        )
+                    } else {
+                        (
+                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            axum::Json(serde_json::json!({"detail": "redis down"})),
+                        )
                     }
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
+                }
+            }),
+        );
+    let service = support::serve_stub(app).await;
+    let base = service.url();
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );

@@ -3,14 +3,13 @@
 //! attacker only, sign-in never redirects off-site, the setup link dies once an admin exists,
 //! and session cookies are `__Host-` and never ambiguous.
 
-mod support;
-
 use std::time::Duration;
 
 use domain::auth::Role;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use support::TestApp;
+
+use crate::support::TestApp;
 
 const CONFIG: &str = "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
 

@@ -1,16 +1,17 @@
 //! `GET /metrics` over real HTTP: readiness, rounds and probe latency after a real probe
 //! round, replay runs by outcome after a real replay, and who may scrape it.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use domain::auth::Role;
-use support::TestApp;
+
+use crate::support;
+use crate::support::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_show_rounds_latency_and_replays_to_signed_in_scrapers() {
-    let base = support::reference_service(None).await;
+    let reference = support::reference_service(None).await;
+    let base = reference.url();
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n\n\

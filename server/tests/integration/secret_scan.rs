@@ -3,12 +3,11 @@
 //! token; then every page and route is called as an admin. No raw secret may appear in any
 //! response or in any log line (debug level included).
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{RedisServer, TestApp};
+use crate::support;
+use crate::support::{RedisServer, TestApp};
 
 const REDIS_PASSWORD: &str = "RedisPass-S3cr3t-111";
 const SIGNING_HEX: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e7";
@@ -54,7 +53,8 @@ async fn no_raw_secret_reaches_any_response_or_log_line() {
         .init();
 
     let redis = RedisServer::start_with(&["--requirepass", REDIS_PASSWORD]);
-    let base = support::reference_service(Some(DASHBOARD_TOKEN)).await;
+    let reference = support::reference_service(Some(DASHBOARD_TOKEN)).await;
+    let base = reference.url();
     let dir = tempfile::tempdir().unwrap();
     for env in ["staging", "production"] {
         std::fs::write(

@@ -111,7 +111,7 @@ async fn gone_channel_fails_in_words(kind: ChannelKind, secret_text: &str) {
 }
 
 fn closed_port_url(path: &str) -> String {
-    format!("http://127.0.0.1:{}{path}", super::support::free_port())
+    format!("http://127.0.0.1:{}{path}", crate::support::free_port())
 }
 
 #[tokio::test]
@@ -355,7 +355,7 @@ impl Drop for SmtpSink {
 
 impl SmtpSink {
     fn start(python: &Path, extra: &[String]) -> Self {
-        let port = super::support::free_port();
+        let port = crate::support::free_port();
         let out = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
         let mut child = Command::new(python)
@@ -401,7 +401,7 @@ async fn email_goes_over_starttls_with_a_password_and_refusals_are_failures() {
         );
         return;
     };
-    let ca = super::support::tls::TestCa::new();
+    let ca = crate::support::tls::TestCa::new();
     let password = "smtp-pa55word-secret";
     let sink = SmtpSink::start(
         &python,

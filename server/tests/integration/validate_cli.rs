@@ -1,13 +1,13 @@
 //! `greenlight validate` on real files, against a real redis-server and a real HTTP server that
 //! answers like the Inngest SDK (signature checked with the same key).
 
-mod support;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-use support::RedisServer;
+
+use crate::support;
+use crate::support::RedisServer;
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
 const SIGNING_KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
@@ -154,7 +154,8 @@ fn connection_checks_ping_a_real_redis_and_fail_only_when_it_is_required() {
 
 /// A real HTTP server answering like inngest-py 0.5.19 in cloud mode: unsigned GETs get 401
 /// with `x-inngest-sdk-handled: true`; a GET signed with the right key gets the inspection.
-async fn fake_cloud_sdk() -> String {
+/// Served while the returned `Stub` lives.
+async fn fake_cloud_sdk() -> support::Stub {
     use axum::http::{HeaderMap, StatusCode};
     use axum::routing::get;
 
@@ -166,20 +167,16 @@ async fn fake_cloud_sdk() -> String {
             "caio-alpha-swarm-production",
         )
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route("/api/inngest", get(serve))
-            .fallback(|| async { (StatusCode::NOT_FOUND, "not found") });
-        axum::serve(listener, app).await.unwrap();
-    });
-    format!("http://{addr}")
+    let app = axum::Router::new()
+        .route("/api/inngest", get(serve))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found") });
+    support::serve_stub(app).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inngest_route_is_verified_with_a_signed_request() {
-    let base = fake_cloud_sdk().await;
+    let sdk = fake_cloud_sdk().await;
+    let base = sdk.url();
     let dir = tempfile::tempdir().unwrap();
     let file = |url: &str, key: &str| {
         full_staging_file(&format!(

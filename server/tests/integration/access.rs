@@ -2,12 +2,12 @@
 //! same-origin check, expiry, revocation, sign-out), sign-in rate limiting, the security
 //! headers and the one-time first-admin setup link.
 
-mod support;
-
 use domain::auth::Role;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use support::TestApp;
+
+use crate::support;
+use crate::support::TestApp;
 
 const CONFIG: &str = "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
 

@@ -1,9 +1,9 @@
 //! The console's own health endpoints, against the real application and real dependencies.
 
-mod support;
-
 use serde_json::Value;
-use support::{RedisServer, TestApp};
+
+use crate::support;
+use crate::support::{RedisServer, TestApp};
 
 const NO_ENVIRONMENTS: &str = "";
 
@@ -172,14 +172,14 @@ async fn redis_with_a_password_and_a_database_index_is_pinged_with_auth_and_sele
     let redis = RedisServer::start_with(&["--requirepass", "s3cret-pw"]);
     let url =
         domain::RedisUrl::parse(&format!("redis://:s3cret-pw@127.0.0.1:{}/3", redis.port)).unwrap();
-    engine::redis_ping::ping(&url, std::time::Duration::from_secs(2), &Default::default())
+    engine::clients::redis_ping::ping(&url, std::time::Duration::from_secs(2), &Default::default())
         .await
         .expect("authenticated ping");
 
     let wrong =
         domain::RedisUrl::parse(&format!("redis://:pw-not-shown@127.0.0.1:{}/3", redis.port))
             .unwrap();
-    let err = engine::redis_ping::ping(
+    let err = engine::clients::redis_ping::ping(
         &wrong,
         std::time::Duration::from_secs(2),
         &Default::default(),
@@ -224,12 +224,12 @@ async fn a_rediss_url_refuses_an_untrusted_certificate_and_trusts_ca_file() {
     }
     let url = domain::RedisUrl::parse(&format!("rediss://localhost:{tls_port}/0")).unwrap();
     let timeout = std::time::Duration::from_secs(3);
-    let refused = engine::redis_ping::ping(&url, timeout, &Default::default())
+    let refused = engine::clients::redis_ping::ping(&url, timeout, &Default::default())
         .await
         .unwrap_err();
     let message = refused.to_string();
     assert!(
-        matches!(refused, engine::redis_ping::PingError::Tls { .. }),
+        matches!(refused, engine::clients::redis_ping::PingError::Tls { .. }),
         "{message}"
     );
     assert!(
@@ -238,7 +238,7 @@ async fn a_rediss_url_refuses_an_untrusted_certificate_and_trusts_ca_file() {
     );
     let roots = engine::tls::TrustedRoots::load(&ca_file).unwrap();
     assert_eq!(roots.extra_count(), 1);
-    engine::redis_ping::ping(&url, timeout, &roots)
+    engine::clients::redis_ping::ping(&url, timeout, &roots)
         .await
         .expect("PONG over TLS with the CA trusted");
 }

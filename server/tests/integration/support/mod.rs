@@ -1,6 +1,5 @@
 //! Test support: the real application on port 0 with a temporary data directory, and a real
 //! redis-server on a free loopback port. Nothing here is a mock.
-#![allow(dead_code)]
 
 pub mod history;
 pub mod tls;
@@ -120,7 +119,6 @@ impl TestApp {
     }
 
     /// POSTs `form` as the admin and parses the JSON answer.
-    #[allow(dead_code)] // not every test binary uses it
     pub async fn post_json(&self, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
         self.client()
             .post(self.url(path))
@@ -134,13 +132,11 @@ impl TestApp {
     }
 
     /// GETs `path` as the admin and parses the JSON answer.
-    #[allow(dead_code)] // not every test binary uses it
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         serde_json::from_str(&self.get_text(path).await).unwrap()
     }
 
     /// GETs `path` as the admin and returns the body.
-    #[allow(dead_code)] // not every test binary uses it
     pub async fn get_text(&self, path: &str) -> String {
         self.client()
             .get(self.url(path))
@@ -213,13 +209,6 @@ impl TestApp {
             .expect("stops within 10 s")
             .expect("task")
     }
-}
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
 }
 
 pub fn free_port() -> u16 {
@@ -338,41 +327,86 @@ pub fn cloud_sdk_answer(
         .into_response()
 }
 
+/// A stub HTTP service: an axum `Router` served on a free loopback port by the test's own
+/// runtime until the `Stub` is dropped. Keep it alive as long as anything calls it.
+pub struct Stub {
+    url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Stub {
+    /// The base URL: `http://127.0.0.1:PORT` (`https://localhost:PORT` over TLS), no slash.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    fn spawn<L>(listener: L, router: axum::Router, url: String) -> Self
+    where
+        L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+    {
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .await
+                .expect("the stub serves");
+        });
+        Self { url, task }
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serves `router` over plain HTTP on a free loopback port (see `Stub`).
+pub async fn serve_stub(router: axum::Router) -> Stub {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
+    Stub::spawn(listener, router, url)
+}
+
+/// Serves `router` over real TLS with `ca`'s server certificate (for `localhost`), on a free
+/// loopback port (see `Stub`).
+pub async fn serve_stub_tls(ca: &tls::TestCa, router: axum::Router) -> Stub {
+    let listener = ca.listener().await;
+    let port = axum::serve::Listener::local_addr(&listener)
+        .expect("local address")
+        .port();
+    Stub::spawn(listener, router, format!("https://localhost:{port}"))
+}
+
 /// A real HTTP service answering like the reference: readiness 200 and runtime dependencies
 /// ready (Redis required and healthy). With `dashboard_token`, the dependencies endpoint
-/// answers 401 unless `X-Dashboard-Token` carries it. Returns the base URL.
-#[allow(dead_code)] // not every test binary uses it
-pub async fn reference_service(dashboard_token: Option<&'static str>) -> String {
+/// answers 401 unless `X-Dashboard-Token` carries it.
+pub async fn reference_service(dashboard_token: Option<&'static str>) -> Stub {
     use axum::http::{HeaderMap, StatusCode};
     use axum::routing::get;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new()
-            .route(
-                "/api/health/ready",
-                get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
-            )
-            .route(
-                "/api/runtime/dependencies",
-                get(move |headers: HeaderMap| async move {
-                    let presented = headers.get("x-dashboard-token").map(|v| v.as_bytes());
-                    if dashboard_token.is_some_and(|t| presented != Some(t.as_bytes())) {
-                        return (
-                            StatusCode::UNAUTHORIZED,
-                            axum::Json(serde_json::json!({"detail": "bad token"})),
-                        );
-                    }
-                    (
-                        StatusCode::OK,
-                        axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
-                            "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}})),
-                    )
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
-    base
+    let app = axum::Router::new()
+        .route(
+            "/api/health/ready",
+            get(|| async { axum::Json(serde_json::json!({"status": "ready"})) }),
+        )
+        .route(
+            "/api/runtime/dependencies",
+            get(move |headers: HeaderMap| async move {
+                let presented = headers.get("x-dashboard-token").map(|v| v.as_bytes());
+                if dashboard_token.is_some_and(|t| presented != Some(t.as_bytes())) {
+                    return (
+                        StatusCode::UNAUTHORIZED,
+                        axum::Json(serde_json::json!({"detail": "bad token"})),
+                    );
+                }
+                (
+                    StatusCode::OK,
+                    axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
+                        "dependencies": {"redis": {"required": true, "ready": true, "status": "healthy", "message": "ok"}}})),
+                )
+            }),
+        );
+    serve_stub(app).await
 }
 
 /// The last entry of `dir` by name: the newest replay run directory (timestamps sort).
@@ -386,7 +420,6 @@ pub fn newest_entry(dir: &std::path::Path) -> PathBuf {
 }
 
 /// The nonce of a response's Content-Security-Policy (`script-src ... 'nonce-X'`).
-#[allow(dead_code)] // not every test binary uses it
 pub fn csp_nonce(headers: &reqwest::header::HeaderMap) -> String {
     headers["content-security-policy"]
         .to_str()

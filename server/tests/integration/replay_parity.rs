@@ -3,8 +3,6 @@
 //! involved (json.dumps, float(), json's errors) the files are checked against CPython itself
 //! at test time. Real binary, real python3 runners, real files.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -27,7 +25,7 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-use support::newest_entry as run_dir;
+use crate::support::newest_entry as run_dir;
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

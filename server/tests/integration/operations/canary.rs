@@ -8,7 +8,8 @@ use std::time::Duration;
 use engine::store::RunTrigger;
 
 use super::receiver::Receiver;
-use super::support::TestApp;
+
+use crate::support::TestApp;
 
 const BROKEN: &str = r#"import io, json, runpy, sys
 data = sys.stdin.read()

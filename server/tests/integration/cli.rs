@@ -1,11 +1,11 @@
 //! The `greenlight` binary itself: exit codes, refusal of bad configuration, and a clean stop
 //! on SIGTERM.
 
-mod support;
-
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
 
@@ -117,7 +117,7 @@ fn serve_with_no_config_uses_the_example_workspace_logs_json_and_stops_cleanly_o
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(body.contains("alive"), "{body}");
-    // Tokens made with the CLI while the console serves work at once (tests/health.rs checks the
+    // Tokens made with the CLI while the console serves work at once (health.rs checks the
     // console stays ready meanwhile).
     for k in 0..3 {
         let ready = http_get(port, "/api/health/ready").unwrap();

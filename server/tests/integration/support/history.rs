@@ -79,7 +79,7 @@ pub async fn seed(
                     let ms = latency(p, k);
                     slowest = slowest.max(ms);
                     latency_by_probe
-                        .entry(probe.probe.clone())
+                        .entry(probe.probe.to_string())
                         .or_default()
                         .record(ms);
                 }

@@ -1,12 +1,12 @@
 //! Readiness history over real HTTP: live events when a round is stored, the environment page
 //! and its server function (windows, chart, last failure, parity without secrets).
 
-mod support;
-
 use std::time::Duration;
 
 use serde_json::Value;
-use support::TestApp;
+
+use crate::support;
+use crate::support::TestApp;
 
 async fn probe(app: &TestApp, env: &str) -> Value {
     app.post_json("/api/status/probe", &[("environment", env)])
@@ -15,7 +15,8 @@ async fn probe(app: &TestApp, env: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stored_round_is_announced_on_the_event_stream_and_shutdown_ends_it() {
-    let base = support::reference_service(None).await;
+    let reference = support::reference_service(None).await;
+    let base = reference.url();
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
@@ -54,7 +55,8 @@ async fn a_stored_round_is_announced_on_the_event_stream_and_shutdown_ends_it() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_environment_page_shows_windows_chart_failure_and_parity_without_secrets() {
-    let base = support::reference_service(None).await;
+    let reference = support::reference_service(None).await;
+    let base = reference.url();
     let dir = tempfile::tempdir().unwrap();
     let shared = "Xq7pL2vN9rT4wY8zK3mB6cF1hJ5dG0sA";
     std::fs::write(

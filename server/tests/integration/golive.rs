@@ -6,8 +6,6 @@
 //! walk reaches Go and is signed off; a second go-live reaches Go, then production's Redis
 //! stops and it turns No-Go with the reason in plain words.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -15,8 +13,10 @@ use std::time::Duration;
 use domain::golive::{Check, Criterion, StepEvent, StepId, Verdict};
 use engine::golive::{Action, GoLiveError};
 use engine::store::golive::Decision;
-use support::tls::TestCa;
-use support::{RedisServer, TestApp};
+
+use crate::support;
+use crate::support::tls::TestCa;
+use crate::support::{RedisServer, Stub, TestApp};
 
 const SIGNING_KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
 const EVENT_KEY: &str = "golive-event-key-0001";
@@ -24,15 +24,15 @@ const APP_ID: &str = "caio-alpha";
 
 /// A target service: ready while its Redis answers; reports Redis and Inngest as required
 /// once `strict` is set (as after a redeploy with the strict flags). Over TLS when `ca` is
-/// given. Returns its base URL.
-async fn target(redis_url: String, strict: Arc<AtomicBool>, ca: Option<&TestCa>) -> String {
+/// given. Served while the returned `Stub` lives.
+async fn target(redis_url: String, strict: Arc<AtomicBool>, ca: Option<&TestCa>) -> Stub {
     use axum::http::{HeaderMap, StatusCode};
     use axum::routing::get;
     let url = domain::RedisUrl::parse(&redis_url).unwrap();
     let redis_up = move || {
         let url = url.clone();
         async move {
-            engine::redis_ping::ping(&url, Duration::from_millis(500), &Default::default())
+            engine::clients::redis_ping::ping(&url, Duration::from_millis(500), &Default::default())
                 .await
                 .is_ok()
         }
@@ -76,18 +76,8 @@ async fn target(redis_url: String, strict: Arc<AtomicBool>, ca: Option<&TestCa>)
             }),
         );
     match ca {
-        Some(ca) => {
-            let listener = ca.listener().await;
-            let port = axum::serve::Listener::local_addr(&listener).unwrap().port();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            format!("https://localhost:{port}")
-        }
-        None => {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let base = format!("http://{}", listener.local_addr().unwrap());
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            base
-        }
+        Some(ca) => support::serve_stub_tls(ca, app).await,
+        None => support::serve_stub(app).await,
     }
 }
 
@@ -189,9 +179,9 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
     );
-    let staging_base = target(staging_redis.url(), staging_strict.clone(), None).await;
-    let production_base =
-        target(production_redis.url(), production_strict.clone(), Some(&ca)).await;
+    let staging = target(staging_redis.url(), staging_strict.clone(), None).await;
+    let production = target(production_redis.url(), production_strict.clone(), Some(&ca)).await;
+    let (staging_base, production_base) = (staging.url(), production.url());
     let dir = tempfile::tempdir().unwrap();
     let (staging_url, production_url) = (staging_redis.url(), production_redis.url());
     // What an engineer does: write an environment's env file, strict flags on or off.
@@ -424,7 +414,8 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
 async fn an_https_target_signed_by_an_unknown_ca_is_unverified_not_down() {
     let redis = RedisServer::start();
     let ca = TestCa::new();
-    let base = target(redis.url(), Arc::new(AtomicBool::new(true)), Some(&ca)).await;
+    let service = target(redis.url(), Arc::new(AtomicBool::new(true)), Some(&ca)).await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("production.env"),
@@ -437,7 +428,9 @@ async fn an_https_target_signed_by_an_unknown_ca_is_unverified_not_down() {
     let app = TestApp::spawn_with(&config, dir.path()).await;
     let env = app.state.config.environment("production").unwrap().clone();
     let report = app.state.prober.probe(&env).await;
-    let readiness = report.outcome("readiness").unwrap();
+    let readiness = report
+        .outcome(&domain::probe::ProbeKind::Readiness)
+        .unwrap();
     assert_eq!(
         readiness.status,
         domain::probe::ProbeStatus::Unverified,
@@ -461,7 +454,7 @@ async fn the_stability_clock_restarts_visibly_naming_what_failed() {
                   [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
     let app = TestApp::spawn(config).await;
     let state = &app.state;
-    let now = engine::store::auth::now_unix;
+    let now = engine::clock::now_unix;
     for _ in 0..100 {
         if !state
             .store
@@ -551,7 +544,11 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
     assert_eq!(started.status(), 200);
     let id: i64 = started.json().await.unwrap();
     let again = start("staging", "production").await;
+    // Refusals are 409 (the state things are in), unknown things 404: never a 500.
+    assert_eq!(again.status(), 409);
     assert!(again.text().await.unwrap().contains("already in progress"));
+    let unknown = post("/api/golive/get", vec![("id", "999999".into())]).await;
+    assert_eq!(unknown.status(), 404);
 
     // Start checked step 1 at once; checking again records it again.
     let detail: serde_json::Value = post(
@@ -584,6 +581,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
         ],
     )
     .await;
+    assert_eq!(blocked.status(), 409);
     assert!(
         blocked
             .text()
@@ -596,6 +594,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
     assert!(early.text().await.unwrap().contains("Finish step 1 first"));
     // A staging environment is not a production one.
     let wrong = start("production", "staging").await;
+    assert_eq!(wrong.status(), 409);
     assert!(
         wrong
             .text()
@@ -621,6 +620,11 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
         vec![("id", id.to_string()), ("decision", "go".into())],
     )
     .await;
+    assert_eq!(
+        refused.status(),
+        409,
+        "a refused Go is a refusal, not a crash"
+    );
     assert!(
         refused
             .text()
@@ -641,7 +645,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
     .await
     .unwrap();
     assert_eq!(signed["summary"]["decision"], "hold");
-    assert!(signed["report"].as_str().unwrap().contains("\"verdict\""));
+    assert!(signed["report"]["verdict"].is_object(), "{signed:#}");
     let after = post(
         "/api/golive/step",
         vec![
@@ -651,6 +655,7 @@ async fn server_functions_start_check_and_sign_off_a_go_live() {
         ],
     )
     .await;
+    assert_eq!(after.status(), 409);
     assert!(after.text().await.unwrap().contains("is finished"));
     let html = app.get_text(&format!("/go-live/{id}/report")).await;
     assert!(html.contains("Go-live report") && html.contains("waiting for the replay"));

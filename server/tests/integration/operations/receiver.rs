@@ -7,6 +7,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::support::{Stub, serve_stub};
+
 #[derive(Debug, Clone)]
 pub struct Received {
     pub path: String,
@@ -28,17 +30,17 @@ pub enum Answer {
     Redirect,
 }
 
+/// Served while the receiver (or a clone of it) lives.
 #[derive(Clone)]
 pub struct Receiver {
     pub base: String,
     got: Arc<Mutex<Vec<Received>>>,
     answer: Arc<Mutex<Answer>>,
+    _stub: Arc<Stub>,
 }
 
 impl Receiver {
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();
         let answer = Arc::new(Mutex::new(Answer::Ok));
         let (g, a) = (Arc::clone(&got), Arc::clone(&answer));
@@ -66,8 +68,13 @@ impl Receiver {
                 }
             },
         );
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base, got, answer }
+        let stub = serve_stub(app).await;
+        Self {
+            base: stub.url(),
+            got,
+            answer,
+            _stub: Arc::new(stub),
+        }
     }
 
     pub fn answer(&self, answer: Answer) {

@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use axum::routing::get;
 
 use super::receiver::Receiver;
-use super::support::{RedisServer, TestApp};
 
-/// A service like the reference one: ready while its Redis answers.
-async fn service_following(redis_port: u16) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+use crate::support::{RedisServer, Stub, TestApp, serve_stub};
+
+/// A service like the reference one: ready while its Redis answers (served while the returned
+/// `Stub` lives).
+async fn service_following(redis_port: u16) -> Stub {
     let app = axum::Router::new()
         .route(
             "/api/runtime/dependencies",
@@ -39,8 +39,7 @@ async fn service_following(redis_port: u16) -> String {
             }
         }),
     );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    base
+    serve_stub(app).await
 }
 
 fn events(receiver: &Receiver) -> Vec<(String, String)> {
@@ -73,7 +72,8 @@ async fn wait_events(receiver: &Receiver, n: usize, secs: u64) -> Vec<(String, S
 async fn a_readiness_flip_alerts_once_resolves_once_and_is_muted_in_maintenance() {
     let mut redis = RedisServer::start();
     let port = redis.port;
-    let service = service_following(port).await;
+    let stub = service_following(port).await;
+    let service = stub.url();
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
     let channel = receiver.webhook_channel(dir.path());
@@ -171,10 +171,7 @@ target_percent = 99.9
         .unwrap();
     let id = window["id"].as_i64().expect("a stored window");
     let env = app.state.config.environment("staging").unwrap().clone();
-    let bad_before = app
-        .state
-        .slo
-        .evaluate(&env, engine::store::auth::now_unix())[0]
+    let bad_before = app.state.slo.evaluate(&env, engine::clock::now_unix())[0]
         .rounds
         .bad();
     redis.stop();
@@ -185,11 +182,7 @@ target_percent = 99.9
         "muted in maintenance: {:?}",
         events(&receiver)
     );
-    let after = app
-        .state
-        .slo
-        .evaluate(&env, engine::store::auth::now_unix())[0]
-        .clone();
+    let after = app.state.slo.evaluate(&env, engine::clock::now_unix())[0].clone();
     assert_eq!(
         after.rounds.bad(),
         bad_before,
@@ -219,11 +212,7 @@ target_percent = 99.9
         ("firing".to_string(), "readiness:staging".to_string()),
         "{got:?}"
     );
-    let evaluation = app
-        .state
-        .slo
-        .evaluate(&env, engine::store::auth::now_unix())[0]
-        .clone();
+    let evaluation = app.state.slo.evaluate(&env, engine::clock::now_unix())[0].clone();
     assert!(evaluation.rounds.bad() > bad_before);
 
     // Both actions are in the audit log.
@@ -252,7 +241,7 @@ async fn an_open_golive_turning_from_go_to_no_go_alerts_and_clears() {
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
     let channel = receiver.webhook_channel(dir.path());
-    let closed = super::support::free_port();
+    let closed = crate::support::free_port();
     let config = format!(
         r#"
 {channel}

@@ -1,8 +1,6 @@
 //! `greenlight probe` against real things: a redis-server, and real HTTP services on loopback
 //! that answer like the reference service or misbehave on purpose.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -11,7 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
-use support::RedisServer;
+
+use crate::support;
+use crate::support::{RedisServer, Stub, serve_stub};
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
 const SIGNING_KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
@@ -19,7 +19,7 @@ const EVENT_KEY: &str = "evtkey123";
 const TOKEN: &str = "dashboard-token-0123456789abcdefXYZ";
 
 /// A service in the reference shape: healthy, strict, Inngest in cloud mode with 4 functions.
-async fn healthy_service() -> String {
+async fn healthy_service() -> Stub {
     async fn ready() -> Response {
         axum::Json(json!({"status": "ready", "checks": {"runtime_dependencies": "ready"}}))
             .into_response()
@@ -48,7 +48,7 @@ async fn healthy_service() -> String {
     async fn inngest(headers: HeaderMap) -> Response {
         support::cloud_sdk_answer(&headers, SIGNING_KEY, EVENT_KEY, "caio-prod")
     }
-    serve(
+    serve_stub(
         axum::Router::new()
             .route("/api/health/ready", get(ready))
             .route("/api/runtime/dependencies", get(deps))
@@ -58,7 +58,7 @@ async fn healthy_service() -> String {
 }
 
 /// A service that misbehaves: 503, slow answers, a 10 MB body, invalid JSON.
-async fn broken_service() -> String {
+async fn broken_service() -> Stub {
     async fn not_ready() -> Response {
         (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -75,20 +75,13 @@ async fn broken_service() -> String {
     async fn flood() -> Response {
         vec![b'x'; 10 * 1024 * 1024].into_response()
     }
-    serve(
+    serve_stub(
         axum::Router::new()
             .route("/api/health/ready", get(not_ready))
             .route("/api/runtime/dependencies", get(flood))
             .route("/api/inngest", get(slow)),
     )
     .await
-}
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
 }
 
 fn write_config(dir: &Path, name: &str, base: &str, env_text: &str) -> std::path::PathBuf {
@@ -149,7 +142,8 @@ fn probe_of<'a>(report: &'a Value, env: usize, name: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_strict_environment_is_ready_and_turns_unknown_when_redis_stops() {
     let mut redis = RedisServer::start();
-    let base = healthy_service().await;
+    let service = healthy_service().await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "prod", &base, &env_file(&redis.url()));
 
@@ -185,7 +179,8 @@ async fn a_healthy_strict_environment_is_ready_and_turns_unknown_when_redis_stop
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misbehaving_service_is_reported_probe_by_probe_with_the_cause() {
     let redis = RedisServer::start();
-    let base = broken_service().await;
+    let service = broken_service().await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "broken", &base, &env_file(&redis.url()));
     let started = std::time::Instant::now();
@@ -227,7 +222,8 @@ async fn a_misbehaving_service_is_reported_probe_by_probe_with_the_cause() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_dashboard_token_is_not_reported_as_an_outage() {
     let redis = RedisServer::start();
-    let base = healthy_service().await;
+    let service = healthy_service().await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     let text = env_file(&redis.url()).replace(TOKEN, "wrong-token-0123456789abcdef");
     let config = write_config(dir.path(), "prod", &base, &text);
@@ -254,13 +250,14 @@ async fn an_unknown_environment_name_exits_2() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_check_shows_the_value_that_broke_its_condition() {
-    let base = serve(axum::Router::new().route(
+    let service = serve_stub(axum::Router::new().route(
         "/api/queue/health",
         get(|| async {
             axum::Json(json!({"pipeline_healthy": true, "queue": {"p95_age_seconds": 1320}}))
         }),
     ))
     .await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("greenlight.toml");
     std::fs::write(

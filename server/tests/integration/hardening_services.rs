@@ -3,13 +3,13 @@
 //! redirect receives no secret header, viewers share one verdict measurement, stored evidence
 //! is bounded, and anonymous health checks learn the verdict only.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use domain::auth::Role;
-use support::TestApp;
+
+use crate::support;
+use crate::support::TestApp;
 
 const CONFIG: &str = "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"http://127.0.0.1:9\"\nprobe_interval_secs = 3600\n";
 
@@ -90,28 +90,23 @@ async fn a_probed_services_redirect_is_not_followed_and_its_target_gets_no_secre
     use std::sync::{Arc, Mutex};
     // The thief: records every request it gets.
     let seen: Arc<Mutex<Vec<HeaderMap>>> = Arc::default();
-    let thief = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let thief_url = format!("http://{}/steal?k=v", thief.local_addr().unwrap());
     let log = Arc::clone(&seen);
-    tokio::spawn(async move {
-        let app = axum::Router::new().fallback(get(move |headers: HeaderMap| {
+    let thief =
+        support::serve_stub(axum::Router::new().fallback(get(move |headers: HeaderMap| {
             log.lock().unwrap().push(headers);
             async { "{}" }
-        }));
-        axum::serve(thief, app).await.unwrap();
-    });
+        })))
+        .await;
+    let thief_url = format!("{}/steal?k=v", thief.url());
     // The probed service: every path redirects to the thief.
-    let service = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", service.local_addr().unwrap());
-    tokio::spawn(async move {
-        let app = axum::Router::new().fallback(get(move || async move {
-            (
-                axum::http::StatusCode::FOUND,
-                [(axum::http::header::LOCATION, thief_url)],
-            )
-        }));
-        axum::serve(service, app).await.unwrap();
-    });
+    let service = support::serve_stub(axum::Router::new().fallback(get(move || async move {
+        (
+            axum::http::StatusCode::FOUND,
+            [(axum::http::header::LOCATION, thief_url)],
+        )
+    })))
+    .await;
+    let base = service.url();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("svc.env"),
@@ -140,44 +135,43 @@ async fn a_probed_services_redirect_is_not_followed_and_its_target_gets_no_secre
 }
 
 /// A service whose every GET is counted; `/api/runtime/dependencies` answers a JSON body of
-/// `deps_bytes` bytes (a valid runtime-dependencies answer padded with a long field).
+/// `deps_bytes` bytes (a valid runtime-dependencies answer padded with a long field). Served
+/// while the returned `Stub` lives.
 async fn counting_service(
     deps_bytes: usize,
-) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+) -> (
+    support::Stub,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
     use axum::routing::get;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let hits = Arc::new(AtomicUsize::new(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let counter = Arc::clone(&hits);
-    tokio::spawn(async move {
-        let ready_hits = Arc::clone(&counter);
-        let app = axum::Router::new()
-            .route(
-                "/api/health/ready",
-                get(move || {
-                    ready_hits.fetch_add(1, Ordering::SeqCst);
-                    async { axum::Json(serde_json::json!({"status": "ready"})) }
-                }),
-            )
-            .route(
-                "/api/runtime/dependencies",
-                get(move || async move {
-                    axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
-                        "padding": "p".repeat(deps_bytes),
-                        "dependencies": {"redis": {"required": false, "ready": true, "status": "healthy", "message": "ok"}}}))
-                }),
-            );
-        axum::serve(listener, app).await.unwrap();
-    });
-    (base, hits)
+    let ready_hits = Arc::clone(&hits);
+    let app = axum::Router::new()
+        .route(
+            "/api/health/ready",
+            get(move || {
+                ready_hits.fetch_add(1, Ordering::SeqCst);
+                async { axum::Json(serde_json::json!({"status": "ready"})) }
+            }),
+        )
+        .route(
+            "/api/runtime/dependencies",
+            get(move || async move {
+                axum::Json(serde_json::json!({"status": "ready", "ready": true, "required_failures": [],
+                    "padding": "p".repeat(deps_bytes),
+                    "dependencies": {"redis": {"required": false, "ready": true, "status": "healthy", "message": "ok"}}}))
+            }),
+        );
+    (support::serve_stub(app).await, hits)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn viewers_opening_a_verdict_share_one_measurement() {
     use std::sync::atomic::Ordering;
-    let (base, hits) = counting_service(10).await;
+    let (service, hits) = counting_service(10).await;
+    let base = service.url();
     let config = format!(
         "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n\n\
          [[environments]]\nname = \"production\"\nmode = \"production\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
@@ -210,7 +204,8 @@ async fn viewers_opening_a_verdict_share_one_measurement() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_round_with_a_large_answer_stores_its_evidence_shortened() {
-    let (base, _) = counting_service(400_000).await;
+    let (service, _) = counting_service(400_000).await;
+    let base = service.url();
     let config = format!(
         "[[environments]]\nname = \"svc\"\nmode = \"development\"\nbase_url = \"{base}\"\nprobe_interval_secs = 3600\n"
     );
@@ -233,7 +228,7 @@ async fn a_round_with_a_large_answer_stores_its_evidence_shortened() {
     let deps = stored
         .probes
         .iter()
-        .find(|p| p.probe == "dependencies")
+        .find(|p| p.probe == domain::probe::ProbeKind::Dependencies)
         .unwrap();
     let evidence = deps.evidence.to_string();
     assert!(

@@ -6,13 +6,13 @@
 //! These budgets are part of the test command: a change that makes the Status page carry its
 //! history again fails here with the measured size.
 
-mod support;
-
 use std::time::Duration;
 
 use serde_json::Value;
-use support::TestApp;
-use support::history::{self, OUTAGE_ENDS_AGO, Seeded};
+
+use crate::support;
+use crate::support::history::{self, OUTAGE_ENDS_AGO, Seeded};
+use crate::support::{Stub, TestApp};
 
 /// The overview's budget per environment (JSON bytes), whatever the history.
 const OVERVIEW_BYTES_PER_ENVIRONMENT: usize = 4 * 1024;
@@ -21,8 +21,10 @@ const PAGE_BYTES_PER_ENVIRONMENT: usize = 16 * 1024;
 /// The page without any environment: the shell, the navigation and the console's health.
 const PAGE_BYTES_BASE: usize = 24 * 1024;
 
-async fn seeded_app() -> (TestApp, Seeded, Seeded) {
-    let base = support::reference_service(None).await;
+/// The application and the service it probes (served while the `Stub` lives).
+async fn seeded_app() -> (TestApp, Seeded, Seeded, Stub) {
+    let reference = support::reference_service(None).await;
+    let base = reference.url();
     let mut config = String::new();
     for name in ["month", "day"] {
         config.push_str(&format!(
@@ -46,19 +48,25 @@ async fn seeded_app() -> (TestApp, Seeded, Seeded) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(template.readiness, domain::probe::Readiness::Ready);
-    // History ends just before the real rounds, so they stay the newest.
-    let now = engine::store::auth::now_unix() - 1.0;
-    let month = history::seed(&store, &template, &["month".to_string()], 30.0, now).await;
-    let day = history::seed(&store, &template, &["day".to_string()], 1.0, now).await;
-    for env in &app.state.config.environments {
+    // History ends just before the real rounds, so they stay the newest. Each environment's
+    // card is computed right after its own seeding: seeding a month takes seconds, and the
+    // card's 24 hours end when it is computed, so a card computed later would lose the oldest
+    // seeded rounds of the day (rounds are 15 s apart).
+    let mut seeded = Vec::new();
+    for (name, days) in [("month", 30.0), ("day", 1.0)] {
+        let now = engine::clock::now_unix() - 1.0;
+        seeded.push(history::seed(&store, &template, &[name.to_string()], days, now).await);
+        let env = app.state.config.environment(name).unwrap();
         app.state.board.refresh(&store, env).await.unwrap();
     }
-    (app, month, day)
+    let day = seeded.pop().unwrap();
+    let month = seeded.pop().unwrap();
+    (app, month, day, reference)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_page_after_thirty_days_is_as_small_as_after_one_and_shows_the_right_card() {
-    let (app, month, day) = seeded_app().await;
+    let (app, month, day, _reference) = seeded_app().await;
     assert_eq!(month.raw_rounds, 48 * 240 + 1, "48 h of raw rounds");
     assert!(month.rollup_hours >= 27 * 24, "{month:?}");
     assert_eq!(day.rollup_hours, 0);
@@ -186,7 +194,7 @@ async fn the_status_page_after_thirty_days_is_as_small_as_after_one_and_shows_th
 async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round() {
     use std::io::Read as _;
 
-    let app = solo_app().await;
+    let (app, _reference) = solo_app().await;
     let store = app.state.store.clone();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let template = loop {
@@ -283,7 +291,7 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
     let mut failing = template;
     failing.readiness = domain::probe::Readiness::NotReady;
     store
-        .insert_sample(engine::store::auth::now_unix(), &failing)
+        .insert_sample(engine::clock::now_unix(), &failing)
         .await
         .unwrap();
     let env = &app.state.config.environments[0];
@@ -294,13 +302,16 @@ async fn kept_status_answers_carry_their_own_nonce_and_follow_every_stored_round
     app.stop().await.unwrap();
 }
 
-/// The application watching one environment, probed once at start.
-async fn solo_app() -> TestApp {
-    let base = support::reference_service(None).await;
-    TestApp::spawn(&format!(
+/// The application watching one environment, probed once at start, and the service it probes
+/// (served while the `Stub` lives).
+async fn solo_app() -> (TestApp, Stub) {
+    let reference = support::reference_service(None).await;
+    let base = reference.url();
+    let app = TestApp::spawn(&format!(
         "[[environments]]\nname = \"solo\"\nmode = \"staging\"\nbase_url = \"{base}\"\nprobe_interval_secs = 86400\n"
     ))
-    .await
+    .await;
+    (app, reference)
 }
 
 /// Viewers with their own tokens share one rendering of the page (each response puts its own
@@ -308,7 +319,7 @@ async fn solo_app() -> TestApp {
 /// name that escaping would change gets a page rendered for that caller alone.
 #[tokio::test]
 async fn every_viewer_of_a_shared_rendering_sees_their_own_name() {
-    let app = solo_app().await;
+    let (app, _reference) = solo_app().await;
     let store = app.state.store.clone();
     let viewer = domain::auth::Role::Viewer;
     let (ada, ada_secret) = store.create_token("Ada Lovelace", viewer).await.unwrap();

@@ -6,8 +6,6 @@
 //! installs them in tools/python. Without it the test says it was skipped, unless
 //! GREENLIGHT_REQUIRE_INNGEST_SDK=1 (set by scripts/test.sh), where it fails instead.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +14,8 @@ use domain::probe::ProbeStatus;
 use engine::config::ConfigSource;
 use engine::probe::Prober;
 use engine::{Config, Overrides};
+
+use crate::support;
 
 const SIGNING_KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
 const EVENT_KEY: &str = "greenlight-e2e-event-key";
@@ -96,7 +96,7 @@ async fn probe_inngest(port: u16, env_file: &str) -> domain::probe::ProbeOutcome
     report
         .probes
         .into_iter()
-        .find(|p| p.probe == "inngest")
+        .find(|p| p.probe == domain::probe::ProbeKind::Inngest)
         .expect("an inngest outcome")
 }
 
