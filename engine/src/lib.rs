@@ -2,17 +2,18 @@
 //! health checks and the shared application state. No Leptos here, so the CLI can use it alone.
 
 pub mod alerts;
+pub mod clients;
+pub mod clock;
 pub mod config;
 pub mod env_files;
 pub mod error;
 pub mod golive;
 pub mod health;
-pub mod inngest_probe;
 pub mod maintenance;
 pub mod metrics;
 pub mod probe;
+pub mod random;
 pub mod redirects;
-pub mod redis_ping;
 pub mod replay;
 pub mod scheduler;
 pub mod slo_book;

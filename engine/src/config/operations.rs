@@ -10,7 +10,8 @@ use domain::slo::{Indicator, Objective};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{CustomCheck, Located};
+use super::CustomCheck;
+use super::located::{Located, http_url};
 use crate::error::Result;
 
 /// `[alerts]`: where alerts go and how often a lasting one is repeated.
@@ -174,7 +175,10 @@ pub(super) fn slos(
         let indicator = match (slo.kind.as_str(), slo.probe, slo.below_ms, slo.check) {
             ("readiness", None, None, None) => Indicator::Readiness,
             ("latency", Some(probe), Some(below_ms), None) if below_ms > 0.0 => {
-                Indicator::Latency { probe, below_ms }
+                Indicator::Latency {
+                    probe: domain::probe::ProbeKind::parse(&probe),
+                    below_ms,
+                }
             }
             ("check", None, None, Some(check)) => {
                 if !checks.iter().any(|c| c.name == check) {
@@ -310,11 +314,10 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
     let mut config = AlertsConfig::default();
     if let Some(url) = raw.console_url {
         let url = url.trim_end_matches('/').to_string();
-        if reqwest::Url::parse(&url).is_err() || !url.starts_with("http") {
-            return Err(at.error(
-                0..0,
-                format!("[alerts] console_url `{url}` is not an http(s) URL"),
-            ));
+        if let Err(reason) = http_url(&url) {
+            return Err(at.url_error(0..0, &url, |shown| {
+                format!("[alerts] console_url `{shown}` is not an http(s) URL ({reason})")
+            }));
         }
         config.console_url = Some(url);
     }
@@ -386,8 +389,10 @@ pub(super) fn alerts(at: &Located<'_>, raw: RawAlerts, base: &Path) -> Result<Al
                 events_url,
             } => {
                 let events_url = events_url.unwrap_or_else(|| PAGERDUTY_EVENTS.into());
-                if reqwest::Url::parse(&events_url).is_err() {
-                    return Err(fail(format!("events_url `{events_url}` is not a URL")));
+                if let Err(reason) = http_url(&events_url) {
+                    return Err(at.url_error(span.clone(), &events_url, |shown| {
+                        format!("[[alerts.channels]]: events_url `{shown}` is not a URL ({reason})")
+                    }));
                 }
                 (
                     name,

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use super::*;
 
 fn parse_in(dir: &Path, text: &str) -> Result<Config> {
@@ -229,4 +231,70 @@ fn a_ca_file_that_is_missing_or_holds_no_certificate_is_refused_with_its_line() 
     std::fs::write(dir.path().join("empty.pem"), "# nothing here\n").unwrap();
     let (_, message) = config_error(parse_in(dir.path(), "[server]\nca_file = \"empty.pem\"\n"));
     assert!(message.contains("holds no PEM certificate"), "{message}");
+}
+
+#[test]
+fn runner_and_check_urls_are_parsed_and_refused_in_words_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.json"), "[]").unwrap();
+    let runner = |url: &str| {
+        format!(
+            "[[suites]]\nname = \"x\"\ngolden_set = \"g.json\"\nrunner = {{ kind = \"http\", url = \"{url}\" }}\n"
+        )
+    };
+    let config = parse_in(dir.path(), &runner("https://agent.internal:8443/replay")).unwrap();
+    assert!(
+        matches!(&config.suites[0].runner, RunnerConfig::Http { url, .. } if url == "https://agent.internal:8443/replay")
+    );
+    for (url, words) in [
+        ("ftp://agent/run", "its scheme is `ftp`"),
+        (
+            "agent/run?token=hunter2",
+            "is not an http:// or https:// URL",
+        ),
+        (
+            "https://agent:99999/run?token=hunter2",
+            "invalid port number",
+        ),
+        ("https://u:hunter2@agent/run", "must not hold credentials"),
+    ] {
+        let (line, message) = config_error(parse_in(dir.path(), &runner(url)));
+        assert_eq!(line, 4, "{url}");
+        assert!(message.contains(words), "{url}: {message}");
+        assert!(!message.contains("hunter2"), "{url}: {message}");
+    }
+    let env = "[[environments]]\nname = \"s\"\nbase_url = \"http://h:1\"\nmode = \"staging\"\n";
+    let check = |path: &str| {
+        format!(
+            "{env}[[environments.checks]]\nname = \"q\"\npath = \"{path}\"\nconditions = [\"[STATUS] == 200\"]\n"
+        )
+    };
+    let config = parse_in(dir.path(), &check("https://queue.internal/health?x=1")).unwrap();
+    assert_eq!(
+        config.environments[0].checks[0].url,
+        "https://queue.internal/health?x=1"
+    );
+    for path in [
+        "api/queue?key=hunter2",
+        "mailto:ops@example.com",
+        "https://:1/q",
+    ] {
+        let (line, message) = config_error(parse_in(dir.path(), &check(path)));
+        assert_eq!(line, 5, "{path}");
+        assert!(
+            message.contains("must start with `/` or be an http:// or https:// URL"),
+            "{path}: {message}"
+        );
+        assert!(!message.contains("hunter2"), "{path}: {message}");
+    }
+}
+
+#[test]
+fn a_check_may_not_take_a_built_in_probe_name() {
+    // Rounds name each probe by its name: a check called `redis` would read as the Redis probe.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[environments]]\nname = \"prod\"\nbase_url = \"http://h\"\nmode = \"production\"\n\n\
+                [[environments.checks]]\nname = \"redis\"\npath = \"/queue\"\nconditions = [\"[STATUS] == 200\"]\n";
+    let (_, message) = config_error(parse_in(dir.path(), text));
+    assert!(message.contains("built-in probe"), "{message}");
 }
