@@ -4,6 +4,7 @@
 use domain::Mode;
 use domain::day_strip::DayStrip;
 use domain::probe::Readiness;
+use domain::replay_run::{CaseStatus, RunStatus};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +53,7 @@ pub struct ReplayRunInfo {
     pub suite: String,
     pub suite_version: String,
     pub runner: String,
-    /// running, completed, cancelled or interrupted.
-    pub status: String,
+    pub status: RunStatus,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub total_cases: i64,
@@ -89,7 +89,10 @@ pub struct CanaryView {
 impl CanaryView {
     /// How many of the newest completed canaries in a row passed (true) or failed the gate.
     pub fn streak(&self) -> Option<(bool, usize)> {
-        let mut completed = self.runs.iter().filter(|r| r.status == "completed");
+        let mut completed = self
+            .runs
+            .iter()
+            .filter(|r| r.status == RunStatus::Completed);
         let first = completed.next()?.block_build == Some(false);
         let run = 1 + completed
             .take_while(|r| (r.block_build == Some(false)) == first)
@@ -101,12 +104,12 @@ impl CanaryView {
 impl ReplayRunInfo {
     /// The gate verdict in words: only a completed run can pass the gate.
     pub fn gate(&self) -> &'static str {
-        match (self.status.as_str(), self.block_build) {
-            ("completed", Some(false)) => "Passed",
-            ("completed", Some(true)) => "Blocked",
-            ("running", _) => "Running",
-            ("cancelled", _) => "Cancelled",
-            _ => "Interrupted",
+        match (self.status, self.block_build) {
+            (RunStatus::Completed, Some(false)) => "Passed",
+            (RunStatus::Completed, Some(true)) => "Blocked",
+            (RunStatus::Completed, None) | (RunStatus::Interrupted, _) => "Interrupted",
+            (RunStatus::Running, _) => "Running",
+            (RunStatus::Cancelled, _) => "Cancelled",
         }
     }
 }
@@ -123,8 +126,7 @@ pub struct ReplayCaseInfo {
     pub ordinal: i64,
     pub case_id: String,
     pub input_query: String,
-    /// ok or runner_error.
-    pub status: String,
+    pub status: CaseStatus,
     pub pass: bool,
     pub overall_score: f64,
     pub duration_ms: i64,
@@ -262,7 +264,7 @@ pub struct GoLiveSummary {
     pub started_by: String,
     pub ended_unix: Option<f64>,
     /// go, no_go, hold or abandoned, once signed off.
-    pub decision: Option<String>,
+    pub decision: Option<domain::golive::Decision>,
     pub signed_by: Option<String>,
     pub note: Option<String>,
 }
@@ -295,7 +297,7 @@ pub struct GoLiveDetail {
     pub current: Option<domain::golive::StepId>,
     pub passed: usize,
     /// The report kept at sign-off.
-    pub report: Option<String>,
+    pub report: Option<domain::golive::VerdictReport>,
 }
 
 /// The verdict measured now, with its findings and the leadership update.

@@ -114,7 +114,7 @@ impl PresentedToken {
 
     /// Constant-time check of this token against a stored keyed hash.
     pub fn matches(&self, key: &[u8], stored_hash: &str) -> bool {
-        let Some(expected) = unhex(stored_hash) else {
+        let Ok(expected) = hex::decode(stored_hash) else {
             return false;
         };
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
@@ -131,18 +131,9 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Lowercase hex of `bytes`, as ids, hashes and codes are written.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    hex::encode(bytes)
 }
 
 /// Sessions are looked up by the SHA-256 of their random id, so a copy of the database does

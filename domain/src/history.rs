@@ -222,6 +222,23 @@ pub struct HistoryPoint {
     pub latency_p95_ms: Option<f64>,
 }
 
+/// How long readiness history is kept: every raw round for `raw`, hourly rollups (round
+/// counts and latency histograms) for `rollups`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retention {
+    pub raw: std::time::Duration,
+    pub rollups: std::time::Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            raw: std::time::Duration::from_secs(48 * 3_600),
+            rollups: std::time::Duration::from_secs(35 * 86_400),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

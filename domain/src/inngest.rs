@@ -34,18 +34,10 @@ pub fn is_well_formed_signing_key(signing_key: &str) -> bool {
         && hex_decode(material).is_some()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::auth::hex;
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    hex::decode(text).ok()
 }
 
 /// `s=` of the signature: hex HMAC-SHA256 of `body ++ timestamp`, keyed with the key material.

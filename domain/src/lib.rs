@@ -25,6 +25,7 @@ pub mod parity;
 pub mod probe;
 pub mod python;
 pub mod redis_url;
+pub mod replay_run;
 pub mod run_diff;
 pub mod run_output;
 pub mod secret;

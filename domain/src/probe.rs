@@ -30,27 +30,137 @@ impl ProbeStatus {
     }
 }
 
+/// Which probe an outcome is from. Written as its name (`redis`, `env_file`, a custom check's
+/// own name), which is how rounds are stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProbeKind {
+    EnvFile,
+    Redis,
+    Readiness,
+    Dependencies,
+    Inngest,
+    /// A custom check (`[[environments.checks]]`), by its configured name.
+    Check(String),
+}
+
+impl ProbeKind {
+    /// The built-in probes' names: no custom check may take one.
+    pub const BUILT_IN: [&'static str; 5] =
+        ["env_file", "redis", "readiness", "dependencies", "inngest"];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProbeKind::EnvFile => "env_file",
+            ProbeKind::Redis => "redis",
+            ProbeKind::Readiness => "readiness",
+            ProbeKind::Dependencies => "dependencies",
+            ProbeKind::Inngest => "inngest",
+            ProbeKind::Check(name) => name,
+        }
+    }
+
+    /// The kind named `name`: a built-in probe's name, else a custom check's.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "env_file" => ProbeKind::EnvFile,
+            "redis" => ProbeKind::Redis,
+            "readiness" => ProbeKind::Readiness,
+            "dependencies" => ProbeKind::Dependencies,
+            "inngest" => ProbeKind::Inngest,
+            other => ProbeKind::Check(other.to_string()),
+        }
+    }
+
+    /// The name as people read it ("env file", "queue health").
+    pub fn label(&self) -> String {
+        self.as_str().replace('_', " ")
+    }
+}
+
+impl std::fmt::Display for ProbeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ProbeKind {
+    fn from(name: &str) -> Self {
+        ProbeKind::parse(name)
+    }
+}
+
+impl Serialize for ProbeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProbeKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Ok(ProbeKind::parse(&name))
+    }
+}
+
+/// What a probe established that later verdicts read, typed once by the probe that read the
+/// answer (the raw answer stays in `evidence` for engineers).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Findings {
+    #[default]
+    None,
+    /// The runtime-dependencies answer: what the deployed service says it requires.
+    Dependencies {
+        strict: crate::health_formats::StrictFlags,
+    },
+    /// What the Inngest serve endpoint reported, and whether our signed check was accepted
+    /// (only these: the inspection's key hashes stay in the masked evidence).
+    Inngest {
+        signed: bool,
+        mode: Option<String>,
+        function_count: Option<u64>,
+    },
+}
+
+impl Findings {
+    fn is_none(&self) -> bool {
+        matches!(self, Findings::None)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeOutcome {
-    /// `redis`, `readiness`, `dependencies`, `inngest`, `env_file`, or a custom check's name.
-    pub probe: String,
+    pub probe: ProbeKind,
     pub status: ProbeStatus,
     pub latency_ms: Option<f64>,
     /// For operators: what was expected, what was seen, what to do.
     pub message: String,
+    /// For the verdicts that read this probe later: what it established, typed.
+    #[serde(default, skip_serializing_if = "Findings::is_none")]
+    pub findings: Findings,
     /// For engineers: the raw answer, secrets masked.
     pub evidence: serde_json::Value,
 }
 
 impl ProbeOutcome {
-    pub fn new(probe: &str, status: ProbeStatus, message: impl Into<String>) -> Self {
+    pub fn new(
+        probe: impl Into<ProbeKind>,
+        status: ProbeStatus,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
-            probe: probe.to_string(),
+            probe: probe.into(),
             status,
             latency_ms: None,
             message: message.into(),
+            findings: Findings::None,
             evidence: serde_json::Value::Null,
         }
+    }
+
+    pub fn findings(mut self, findings: Findings) -> Self {
+        self.findings = findings;
+        self
     }
 
     pub fn latency(mut self, ms: f64) -> Self {
@@ -64,14 +174,60 @@ impl ProbeOutcome {
     }
 }
 
+/// One round of probes of one environment, with its verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentReport {
+    pub environment: String,
+    pub mode: crate::Mode,
+    pub readiness: Readiness,
+    pub checked_at: String,
+    pub probes: Vec<ProbeOutcome>,
+}
+
+impl EnvironmentReport {
+    /// The outcome of probe `kind`, if it ran.
+    pub fn outcome(&self, kind: &ProbeKind) -> Option<&ProbeOutcome> {
+        self.probes.iter().find(|p| &p.probe == kind)
+    }
+
+    /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them in its runtime
+    /// dependencies (read by the dependencies probe); `None` when that answer was unreadable.
+    pub fn deployed_strict_flags(&self) -> Option<crate::health_formats::StrictFlags> {
+        match &self.outcome(&ProbeKind::Dependencies)?.findings {
+            Findings::Dependencies { strict } => Some(*strict),
+            _ => None,
+        }
+    }
+}
+
 /// The verdict for an environment from its probes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Readiness {
     Ready,
     NotReady,
     /// Something that decides readiness could not be measured: never turned into Ready.
     Unknown,
+}
+
+impl Readiness {
+    /// Its one written form (`ready`, `not_ready`, `unknown`), as stored and as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Readiness::Ready => "ready",
+            Readiness::NotReady => "not_ready",
+            Readiness::Unknown => "unknown",
+        }
+    }
+
+    /// The verdict of a stored word; anything else is not known to be ready.
+    pub fn parse(word: &str) -> Self {
+        match word {
+            "ready" => Readiness::Ready,
+            "not_ready" => Readiness::NotReady,
+            _ => Readiness::Unknown,
+        }
+    }
 }
 
 /// Ready only when nothing is unhealthy and nothing that matters is unverified.

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::judge::JudgeResult;
+use crate::run_output::RunOutput;
+
 pub const CRITERIA: [&str; 4] = [
     "tool_selection_accuracy",
     "groundedness",
@@ -26,7 +29,29 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    /// From a `cases/<id>.json` object (or the same shape from the store).
+    /// From a judged (or failed) case as Greenlight holds it.
+    pub fn of(
+        id: &str,
+        run: Option<&RunOutput>,
+        judge: Option<&JudgeResult>,
+        error: Option<&str>,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            pass: judge.is_some_and(|j| j.pass),
+            overall_score: judge.map_or(0.0, |j| j.overall_score),
+            scores: match judge {
+                Some(j) => j.rubric.scores().map(Some),
+                None => [None; 4],
+            },
+            tools: run.map(|r| r.tool_trace_log.clone()).unwrap_or_default(),
+            output: run.map(|r| r.actual_output.clone()).unwrap_or_default(),
+            error: error.map(str::to_string),
+        }
+    }
+
+    /// From a `cases/<id>.json` object another program wrote (the reference's output
+    /// directory): read leniently, a missing field counting as absent.
     pub fn from_case_json(
         id: &str,
         run: Option<&Value>,
@@ -190,68 +215,51 @@ pub fn diff_runs(a: &[CaseView], b: &[CaseView]) -> RunDiff {
     diff
 }
 
-/// Above this many word pairs the diff stops looking for common words and shows the outputs
-/// as replaced whole, so a pathological pair cannot stall the console.
-const MAX_DIFF_CELLS: usize = 4_000_000;
+/// How long one word diff may look for the shortest edit before settling for a longer one
+/// (still correct, only less tidy), so a pathological pair cannot stall the console.
+#[cfg(not(target_arch = "wasm32"))]
+const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Word-level diff (longest common subsequence of whitespace-separated words), with runs of
-/// the same operation merged.
+/// Word-level diff of whitespace-separated words (`similar`'s Myers diff), with runs of the
+/// same operation merged.
 pub fn word_diff(a: &str, b: &str) -> Vec<WordOp> {
+    use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
+    // The browser has no clock to give a deadline; it never diffs (the server does).
+    #[cfg(not(target_arch = "wasm32"))]
+    let deadline = Some(std::time::Instant::now() + DIFF_DEADLINE);
+    #[cfg(target_arch = "wasm32")]
+    let deadline = None;
     let mut ops: Vec<WordOp> = Vec::new();
-    let mut push = |op: WordOp| {
-        let merged = match (ops.last_mut(), &op) {
-            (Some(WordOp::Same(t)), WordOp::Same(w))
-            | (Some(WordOp::Added(t)), WordOp::Added(w))
-            | (Some(WordOp::Removed(t)), WordOp::Removed(w)) => {
+    let mut push = |make: fn(String) -> WordOp, words: &[&str]| {
+        if words.is_empty() {
+            return;
+        }
+        let text = words.join(" ");
+        match (ops.last_mut(), make(String::new())) {
+            (Some(WordOp::Same(t)), WordOp::Same(_))
+            | (Some(WordOp::Added(t)), WordOp::Added(_))
+            | (Some(WordOp::Removed(t)), WordOp::Removed(_)) => {
                 t.push(' ');
-                t.push_str(w);
-                true
+                t.push_str(&text);
             }
-            _ => false,
-        };
-        if !merged {
-            ops.push(op);
+            _ => ops.push(make(text)),
         }
     };
-    if a.len().saturating_mul(b.len()) > MAX_DIFF_CELLS {
-        push(WordOp::Removed(a.join(" ")));
-        push(WordOp::Added(b.join(" ")));
-        return ops;
-    }
-    // lcs[i][j] = LCS length of a[i..] and b[j..], in one flat table.
-    let w = b.len() + 1;
-    let mut lcs = vec![0u32; (a.len() + 1) * w];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i * w + j] = if a[i] == b[j] {
-                lcs[(i + 1) * w + j + 1] + 1
-            } else {
-                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
-            };
+    for op in capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline) {
+        let (tag, old, new) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push(WordOp::Same, &a[old]),
+            DiffTag::Delete => push(WordOp::Removed, &a[old]),
+            DiffTag::Insert => push(WordOp::Added, &b[new]),
+            DiffTag::Replace => {
+                push(WordOp::Removed, &a[old]);
+                push(WordOp::Added, &b[new]);
+            }
         }
     }
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            push(WordOp::Same(a[i].to_string()));
-            i += 1;
-            j += 1;
-        } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
-            push(WordOp::Removed(a[i].to_string()));
-            i += 1;
-        } else {
-            push(WordOp::Added(b[j].to_string()));
-            j += 1;
-        }
-    }
-    a[i..]
-        .iter()
-        .for_each(|t| push(WordOp::Removed(t.to_string())));
-    b[j..]
-        .iter()
-        .for_each(|t| push(WordOp::Added(t.to_string())));
     ops
 }
 
@@ -325,11 +333,23 @@ mod tests {
     }
 
     #[test]
-    fn huge_outputs_are_shown_replaced_whole_instead_of_diffed() {
+    fn outputs_with_nothing_in_common_are_one_removal_and_one_addition() {
         let a = "a ".repeat(3000);
         let b = "b ".repeat(3000);
         let ops = word_diff(&a, &b);
         assert_eq!(ops.len(), 2);
+    }
+
+    #[test]
+    fn long_outputs_are_still_diffed_word_by_word() {
+        // 20,000 words each: the old table-based diff gave up on these and replaced all.
+        let a: Vec<String> = (0..20_000).map(|i| format!("w{i}")).collect();
+        let mut b = a.clone();
+        b[10_000] = "changed".into();
+        let ops = word_diff(&a.join(" "), &b.join(" "));
+        assert_eq!(ops.len(), 4, "{:?}", &ops[1..3]);
+        assert_eq!(ops[1], WordOp::Removed("w10000".into()));
+        assert_eq!(ops[2], WordOp::Added("changed".into()));
     }
 
     #[test]

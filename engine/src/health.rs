@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use domain::{DependencyCheck, RuntimeReport};
 
-use crate::redis_ping;
+use crate::clients::redis_ping;
 use crate::state::AppState;
 
 /// How long one dependency check may take before it counts as failed.

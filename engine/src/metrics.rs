@@ -186,7 +186,7 @@ impl Metrics {
                 self.latency
                     .get_or_create(&ProbeLabel {
                         environment: report.environment.clone(),
-                        probe: probe.probe.clone(),
+                        probe: probe.probe.to_string(),
                     })
                     .observe(ms / 1000.0);
             }

@@ -6,11 +6,11 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use crate::alerts::rules;
+use crate::clock::now_unix;
 use crate::config::EnvironmentConfig;
 use crate::probe::{EnvironmentReport, Prober};
 use crate::slo_book::SloBook;
 use crate::state::AppState;
-use crate::store::auth::now_unix;
 
 /// ±10 % of the interval, different per environment and round, so environments sharing an
 /// interval do not probe in lockstep.

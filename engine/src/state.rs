@@ -68,7 +68,7 @@ impl AppState {
     /// Reads what operations keep in memory (SLO ledgers, operators' maintenance windows) and
     /// resumes alert deliveries a previous run left pending. Call once before serving.
     pub async fn load_operations(&self) -> crate::Result<()> {
-        let now = crate::store::auth::now_unix();
+        let now = crate::clock::now_unix();
         self.slo.load(&self.store, &self.config, now).await?;
         self.maintenance.load(&self.store, now).await?;
         let resumed = self.alerts.resume_pending(&self.store).await?;

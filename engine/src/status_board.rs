@@ -12,12 +12,12 @@ use domain::day_strip::DaySummary;
 use domain::health_formats::StrictFlags;
 use domain::probe::Readiness;
 
+use crate::clock::now_unix;
 use crate::config::EnvironmentConfig;
 use crate::error::Result;
 use crate::probe::EnvironmentReport;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::auth::now_unix;
 
 /// A card older than this is computed again when read, so the 24 h window keeps sliding for
 /// an environment that is probed rarely (or not at all while its loop is stopped).
@@ -36,6 +36,29 @@ pub struct Card {
     pub streak: Option<(Readiness, f64)>,
     /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reported them in that round.
     pub deployed: Option<StrictFlags>,
+}
+
+impl Card {
+    /// The verdict the card shows: the stable one after hysteresis, else (no history yet) the
+    /// newest round's.
+    pub fn shown_readiness(&self) -> Option<Readiness> {
+        self.day
+            .stable
+            .map(|(r, _)| r)
+            .or(self.latest.as_ref().map(|r| r.readiness))
+    }
+
+    /// The newest round's verdict and how many rounds in a row it has held (1 without history),
+    /// for "Not ready in 2 of the 3 rounds needed to flip".
+    pub fn latest_round(&self) -> Option<(Readiness, usize)> {
+        let held = self.day.stable.map_or(1, |(_, run)| run);
+        self.latest.as_ref().map(|r| (r.readiness, held))
+    }
+
+    /// The newest verdict and how long it has held at `now` (seconds).
+    pub fn streak_at(&self, now: f64) -> Option<(Readiness, f64)> {
+        self.streak.map(|(v, since)| (v, (now - since).max(0.0)))
+    }
 }
 
 #[derive(Default)]

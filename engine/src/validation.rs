@@ -21,7 +21,7 @@ pub async fn measure(file: &EnvFile, verify_route: bool, roots: &TrustedRoots) -
         None => None,
         Some(raw) => Some(match RedisUrl::parse(raw) {
             Err(e) => Err(format!("REDIS_URL is not a valid Redis URL: {e}")),
-            Ok(url) => crate::redis_ping::ping(&url, REDIS_TIMEOUT, roots)
+            Ok(url) => crate::clients::redis_ping::ping(&url, REDIS_TIMEOUT, roots)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
@@ -56,12 +56,12 @@ async fn route(file: &EnvFile, roots: &TrustedRoots) -> Result<(), String> {
     let key = file
         .get("INNGEST_SIGNING_KEY")
         .filter(|k| !k.trim().is_empty());
-    let answer = crate::inngest_probe::inspect(&client, url, key, ROUTE_TIMEOUT).await?;
+    let answer = crate::clients::inngest::inspect(&client, url, key, ROUTE_TIMEOUT).await?;
     if answer.mounted() {
         Ok(())
     } else {
         match answer {
-            crate::inngest_probe::InngestAnswer::Unexpected { detail, .. } => Err(format!(
+            crate::clients::inngest::InngestAnswer::Unexpected { detail, .. } => Err(format!(
                 "the route does not answer as a mounted Inngest endpoint: {detail}"
             )),
             _ => Err("the route does not answer as a mounted Inngest endpoint".into()),

@@ -23,8 +23,12 @@ mod ssr {
                 GoLiveError::NotFound(_) | GoLiveError::UnknownEnvironment(_) => {
                     AppError::NotFound(sentence(&e))
                 }
-                GoLiveError::Replay(_) => AppError::Unavailable(sentence(&e)),
-                other => AppError::BadRequest(sentence(&other)),
+                GoLiveError::AlreadyActive { .. }
+                | GoLiveError::Finished(_)
+                | GoLiveError::Step(_)
+                | GoLiveError::WrongMode { .. }
+                | GoLiveError::GoRefused(_)
+                | GoLiveError::Replay(_) => AppError::Conflict(sentence(&e)),
             }
         }
     }
@@ -52,12 +56,7 @@ mod ssr {
             started_unix: row.started_unix,
             started_by: row.started_by.clone(),
             ended_unix: row.ended_unix,
-            decision: row.decision.map(|d| {
-                serde_json::to_value(d)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            }),
+            decision: row.decision,
             signed_by: row.signed_by.clone(),
             note: row.note.clone(),
         }
@@ -108,10 +107,7 @@ mod ssr {
             steps,
             current: checklist.current(),
             passed: checklist.passed_count(),
-            report: row
-                .report
-                .as_ref()
-                .map(|r| serde_json::to_string_pretty(r).unwrap_or_default()),
+            report: row.report.clone(),
         }
     }
 

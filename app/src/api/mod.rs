@@ -31,22 +31,21 @@ impl Caller {
 }
 
 /// Every server function starts here: the signed-in caller (set by the server's guard) must
-/// hold `needed`. Refusals answer 401 / 403.
+/// hold `needed`. Refusals answer 401 / 403 (see `AppError::status`).
 #[cfg(feature = "ssr")]
 pub(crate) fn authorize(needed: domain::auth::Role) -> Result<Caller, crate::AppError> {
     use leptos::prelude::use_context;
-    let set_status = |status: u16| {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(axum_status(status));
-        }
+    // Set here too (not only on the way out of a server function): a page rendered on the
+    // server answers 401 / 403 when its data is refused.
+    let refuse = |error: crate::AppError| {
+        error.set_response_status();
+        Err(error)
     };
     let Some(who) = use_context::<domain::auth::Principal>() else {
-        set_status(401);
-        return Err(crate::AppError::Unauthenticated("Sign in first.".into()));
+        return refuse(crate::AppError::Unauthenticated("Sign in first.".into()));
     };
     if !who.role.allows(needed) {
-        set_status(403);
-        return Err(crate::AppError::Forbidden(format!(
+        return refuse(crate::AppError::Forbidden(format!(
             "Your role ({}) may not do this; it needs {needed}.",
             who.role
         )));
@@ -55,12 +54,6 @@ pub(crate) fn authorize(needed: domain::auth::Role) -> Result<Caller, crate::App
         state: state()?,
         who,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn axum_status(code: u16) -> leptos::server_fn::http_export::StatusCode {
-    leptos::server_fn::http_export::StatusCode::from_u16(code)
-        .unwrap_or(leptos::server_fn::http_export::StatusCode::FORBIDDEN)
 }
 
 #[cfg(feature = "ssr")]

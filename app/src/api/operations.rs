@@ -28,7 +28,7 @@ pub async fn start_maintenance(
             "Say in a few words why (at most 500 characters): it is shown to everyone.".into(),
         ));
     }
-    let now = engine::store::auth::now_unix();
+    let now = engine::clock::now_unix();
     let by = caller.who.name.clone();
     let window = state
         .maintenance
@@ -50,7 +50,7 @@ pub async fn start_maintenance(
 pub async fn end_maintenance(id: i64) -> Result<MaintenanceWindow, AppError> {
     let caller = super::authorize(domain::auth::Role::Operator)?;
     let state = &caller.state;
-    let now = engine::store::auth::now_unix();
+    let now = engine::clock::now_unix();
     let window = state
         .maintenance
         .end(&state.store, id, &caller.who.name, now)
@@ -87,7 +87,7 @@ pub async fn alerts_overview() -> Result<AlertsView, AppError> {
         incidents: store.recent_incidents(50).await?,
         deliveries: store.recent_deliveries(100).await?,
         channels,
-        now_unix: engine::store::auth::now_unix(),
+        now_unix: engine::clock::now_unix(),
     })
 }
 
@@ -96,7 +96,7 @@ pub async fn alerts_overview() -> Result<AlertsView, AppError> {
 pub async fn send_test_alert(channel: String) -> Result<Delivery, AppError> {
     let caller = super::authorize(domain::auth::Role::Admin)?;
     let state = &caller.state;
-    let now = engine::store::auth::now_unix();
+    let now = engine::clock::now_unix();
     let delivery = state
         .alerts
         .send_test(&state.store, &channel, &caller.who.name, now)

@@ -46,7 +46,7 @@ pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
 pub async fn canary_overview() -> Result<Vec<crate::model::CanaryView>, AppError> {
     let caller = super::authorize(domain::auth::Role::Viewer)?;
     let state = caller.state.clone();
-    let now = engine::store::auth::now_unix();
+    let now = engine::clock::now_unix();
     let since = domain::time::rfc3339_utc((now - 7.0 * 86_400.0) as i64, 0);
     let mut out = Vec::new();
     for suite in &state.config.suites {
@@ -91,9 +91,16 @@ pub async fn start_replay(suite: String) -> Result<i64, AppError> {
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "replay not started");
+            use engine::replay::manager::StartError;
+            let sentence = domain::text::sentence(&e.to_string());
             match e {
-                engine::replay::manager::StartError::Store(inner) => AppError::from(inner),
-                other => AppError::Unavailable(other.to_string()),
+                StartError::Store(inner) => AppError::from(inner),
+                StartError::UnknownSuite(_) => AppError::NotFound(sentence),
+                StartError::AlreadyRunning(_) => AppError::Conflict(sentence),
+                // The suite as configured cannot run: the engineer who starts it fixes it.
+                StartError::GoldenSet { .. } | StartError::Runner { .. } => {
+                    AppError::Conflict(sentence)
+                }
             }
         })?;
     caller
@@ -144,31 +151,14 @@ pub async fn get_run(run_id: i64) -> Result<RunDetail, AppError> {
         .store
         .run(run_id)
         .await?
-        .ok_or_else(|| AppError::Unavailable(format!("There is no replay run {run_id}.")))?;
-    let suite = run.suite.clone();
+        .ok_or_else(|| AppError::NotFound(format!("There is no replay run {run_id}.")))?;
     let cases = state.store.run_cases(run_id).await?;
-    let baseline = state
-        .store
-        .list_runs(500)
-        .await?
-        .into_iter()
-        .find(|r| r.suite == suite && r.is_baseline && r.id != run_id);
-    let regressed = match &baseline {
-        Some(b) => {
-            let before = state.store.run_cases(b.id).await?;
-            cases
-                .iter()
-                .filter(|c| !c.pass && before.iter().any(|p| p.case_id == c.case_id && p.pass))
-                .map(|c| c.case_id.clone())
-                .collect()
-        }
-        None => vec![],
-    };
+    let against = engine::replay::regressions::against_baseline(&state.store, &run, &cases).await?;
     Ok(RunDetail {
         run: ssr::run_info(&state, run),
         cases: cases.iter().map(ssr::case_info).collect(),
-        baseline_id: baseline.map(|b| b.id),
-        regressed,
+        baseline_id: against.baseline.map(|b| b.id),
+        regressed: against.regressed,
     })
 }
 
@@ -181,10 +171,11 @@ pub async fn diff_runs(a: i64, b: i64) -> Result<RunDiffView, AppError> {
     let load = |id: i64| {
         let state = state.clone();
         async move {
-            let run =
-                state.store.run(id).await?.ok_or_else(|| {
-                    AppError::Unavailable(format!("There is no replay run {id}."))
-                })?;
+            let run = state
+                .store
+                .run(id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("There is no replay run {id}.")))?;
             let cases: Vec<CaseView> = state
                 .store
                 .run_cases(id)
@@ -208,7 +199,6 @@ pub async fn diff_runs(a: i64, b: i64) -> Result<RunDiffView, AppError> {
 mod ssr {
     use engine::AppState;
     use engine::store::{RunRow, StoredCase};
-    use serde_json::Value;
 
     use crate::model::{CriterionInfo, ReplayCaseInfo, ReplayRunInfo};
 
@@ -219,7 +209,7 @@ mod ssr {
             suite: r.suite,
             suite_version: r.suite_version,
             runner: domain::secret::mask_urls(&r.runner),
-            status: r.status.as_str().to_string(),
+            status: r.status,
             started_at: r.started_at,
             finished_at: r.finished_at,
             total_cases: r.total_cases,
@@ -235,62 +225,51 @@ mod ssr {
         }
     }
 
-    fn strings(value: &Value) -> Vec<String> {
-        value
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
     pub(super) fn case_info(c: &StoredCase) -> ReplayCaseInfo {
         let judge = c.judge.as_ref();
-        let criteria = domain::run_diff::CRITERIA
-            .iter()
-            .filter_map(|name| {
-                let j = &judge?["rubric"][*name];
-                Some(CriterionInfo {
-                    name: name.to_string(),
-                    score: u8::try_from(j["score"].as_u64()?).ok()?,
-                    reason: j["reason"].as_str().unwrap_or_default().to_string(),
-                })
+        let criteria = judge
+            .map(|j| {
+                j.rubric
+                    .criteria()
+                    .into_iter()
+                    .map(|(name, scored)| CriterionInfo {
+                        name: name.to_string(),
+                        score: scored.score,
+                        reason: scored.reason.clone(),
+                    })
+                    .collect()
             })
-            .collect::<Vec<_>>();
-        let violations = judge
-            .map(|j| strings(&j["constraints_evaluation"]["negative_constraints_violated"]))
             .unwrap_or_default();
-        let score_of = |name: &str| criteria.iter().find(|c| c.name == name).map(|c| c.score);
-        let critical = score_of("tool_selection_accuracy").is_some_and(|s| s <= 2)
-            || score_of("groundedness").is_some_and(|s| s <= 2)
-            || !violations.is_empty();
+        let violations = judge
+            .map(|j| {
+                j.constraints_evaluation
+                    .negative_constraints_violated
+                    .clone()
+            })
+            .unwrap_or_default();
         ReplayCaseInfo {
             ordinal: c.ordinal,
             case_id: c.case_id.clone(),
-            // As the reference names it: str() of whatever the golden set wrote.
-            input_query: domain::python::py_str(&c.case["input_query"]),
-            status: c.status.clone(),
+            input_query: c.case.input_query.clone(),
+            status: c.status,
             pass: c.pass,
             overall_score: c.overall_score,
             duration_ms: c.duration_ms,
-            critical,
+            critical: judge.is_some_and(domain::critical_failure),
             error: c.error.clone(),
-            final_verdict: judge.and_then(|j| j["final_verdict"].as_str().map(str::to_string)),
+            final_verdict: judge.map(|j| j.final_verdict.clone()),
             criteria,
-            expected_tools: strings(&c.case["expected_tools"]),
+            expected_tools: c.case.expected_tools.clone(),
             tools: c
                 .run
                 .as_ref()
-                .map(|r| strings(&r["tool_trace_log"]))
+                .map(|r| r.tool_trace_log.clone())
                 .unwrap_or_default(),
             output: c
                 .run
                 .as_ref()
-                .and_then(|r| r["actual_output"].as_str())
-                .unwrap_or_default()
-                .to_string(),
+                .map(|r| r.actual_output.clone())
+                .unwrap_or_default(),
             negative_violations: violations,
         }
     }

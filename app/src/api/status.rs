@@ -80,9 +80,7 @@ pub async fn probe_now(environment: String) -> Result<EnvironmentStatus, AppErro
     let env = state
         .config
         .environment(&environment)
-        .ok_or_else(|| {
-            AppError::Unavailable(format!("There is no environment named {environment}."))
-        })?
+        .ok_or_else(|| AppError::NotFound(format!("There is no environment named {environment}.")))?
         .clone();
     engine::scheduler::probe_and_store(&state, &state.prober, &env).await;
     Ok(ssr::status(&state, &env).await?)
@@ -97,7 +95,7 @@ mod ssr {
 
     use crate::model::{EnvironmentDetail, EnvironmentStatus, EnvironmentSummary, FailureEvidence};
 
-    use engine::store::auth::now_unix;
+    use engine::clock::now_unix;
 
     pub(super) async fn detail(
         state: &AppState,
@@ -185,17 +183,16 @@ mod ssr {
     ) -> Result<EnvironmentStatus, engine::Error> {
         let card = state.board.card(&state.store, env).await?;
         let now = now_unix();
-        let stable = card.day.stable;
         let latest = card.latest.as_ref();
         Ok(EnvironmentStatus {
             summary: summary(env),
-            readiness: stable.map(|(r, _)| r).or(latest.map(|r| r.readiness)),
-            latest_round: latest.map(|r| (r.readiness, stable.map_or(1, |(_, run)| run))),
+            readiness: card.shown_readiness(),
+            latest_round: card.latest_round(),
             flip_after_rounds: env.flip_after_rounds,
             recover_after_rounds: env.recover_after_rounds,
             checked_at: latest.map(|r| r.checked_at.clone()),
             probes: latest.map(|r| r.probes.clone()).unwrap_or_default(),
-            streak: card.streak.map(|(v, since)| (v, (now - since).max(0.0))),
+            streak: card.streak_at(now),
             uptime_24h: card.day.rounds.uptime(),
             day: card.day.strip.clone(),
             redis_required: card.deployed.as_ref().and_then(|d| d.redis_required),

@@ -1,3 +1,5 @@
+//! An environment's Status card: verdict after hysteresis, streak, strict flags, 24 h strip and probes.
+
 use domain::probe::{ProbeStatus, Readiness};
 pub use domain::time::human_duration;
 use leptos::prelude::*;
@@ -112,7 +114,7 @@ pub fn EnvironmentCard(
                         let latency = p.latency_ms.map(|ms| format!("{ms:.1} ms")).unwrap_or_default();
                         view! {
                             <li title=p.message.clone()>
-                                <span class="probe-name">{p.probe.replace('_', " ")}</span>
+                                <span class="probe-name">{p.probe.label()}</span>
                                 <StatusBadge tone label/>
                                 <span class="probe-latency">{latency}</span>
                             </li>

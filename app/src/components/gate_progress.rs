@@ -38,7 +38,7 @@ pub fn GateProgress(
             let finished = run
                 .get()
                 .and_then(Result::ok)
-                .is_some_and(|d| d.run.status != "running");
+                .is_some_and(|d| d.run.status != domain::replay_run::RunStatus::Running);
             if finished {
                 stop();
                 if can_act && !checked.get_value() {

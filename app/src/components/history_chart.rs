@@ -1,3 +1,5 @@
+//! The readiness history chart of one window, with maintenance windows shaded.
+
 use domain::history::HistoryPoint;
 use domain::maintenance::MaintenanceWindow;
 use leptos::prelude::*;

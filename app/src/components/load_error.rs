@@ -1,3 +1,5 @@
+//! What a page shows when its data could not be loaded: the error's sentence and what to do.
+
 use leptos::prelude::*;
 
 use crate::AppError;

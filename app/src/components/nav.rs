@@ -1,3 +1,5 @@
+//! The top navigation: the pages this role may open, and who is signed in.
+
 use domain::auth::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,3 +1,5 @@
+//! A labelled progress bar (replay cases done of total).
+
 use leptos::prelude::*;
 
 /// A labelled progress bar: `done` of `total` cases finished.

@@ -1,3 +1,5 @@
+//! A small inline line chart of recent values (latency on a card).
+
 use leptos::prelude::*;
 
 /// Round latency (p95 per bucket) as a small line, oldest first; gaps where nothing was

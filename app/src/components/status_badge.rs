@@ -1,3 +1,5 @@
+//! A coloured badge with a word (Ready, Not ready, Pass, Fail) and its tone.
+
 use leptos::prelude::*;
 
 /// How a status reads at a glance. Every tone is shown with words as well as colour.

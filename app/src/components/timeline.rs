@@ -1,3 +1,5 @@
+//! The 24-hour strip of readiness buckets on a Status card.
+
 use domain::day_strip::{BucketVerdict, DayStrip};
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! A pass-rate trend chart of replay runs against the suite's gate.
+
 use leptos::prelude::*;
 
 /// Pass rate of the last runs as a small inline SVG, oldest first, with the minimum drawn as a

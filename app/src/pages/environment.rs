@@ -1,3 +1,5 @@
+//! One environment's page: its card, the 1 h / 24 h / 7 d / 30 d windows and chart, SLOs, maintenance, the last failure and env-file parity.
+
 use domain::history::{WINDOWS, Window, WindowStats};
 use domain::parity::ParityReport;
 use leptos::prelude::*;
@@ -249,7 +251,7 @@ fn FailureView(failure: FailureEvidence) -> impl IntoView {
                     let evidence = serde_json::to_string_pretty(&p.evidence).unwrap_or_default();
                     view! {
                         <li>
-                            <strong>{p.probe.replace('_', " ")}</strong>
+                            <strong>{p.probe.label()}</strong>
                             {format!(" ({}): ", p.status.as_str().replace('_', " "))}
                             {p.message}
                             {(!p.evidence.is_null()).then(|| view! {

@@ -134,7 +134,7 @@ fn Pairs(
                                 <td><a href=format!("/go-live/{}", g.id)>{g.id}</a></td>
                                 <td>{format!("{} → {}", g.staging, g.production)}</td>
                                 <td>{format!("{} by {}", when(g.started_unix), g.started_by)}</td>
-                                <td>{g.decision.clone().map_or_else(|| "in progress".to_string(), |d| format!("{} (signed off by {})", d.replace('_', "-"), g.signed_by.clone().unwrap_or_default()))}</td>
+                                <td>{g.decision.map_or_else(|| "in progress".to_string(), |d| format!("{} (signed off by {})", d.label(), g.signed_by.clone().unwrap_or_default()))}</td>
                                 <td><a href=format!("/go-live/{}/report", g.id)>"Report"</a></td>
                             </tr>
                         }).collect_view()}

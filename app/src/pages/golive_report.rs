@@ -1,7 +1,7 @@
 //! The read-only, printable report of a go-live: steps, evidence and (once signed off) the
 //! verdict of that moment. Viewers may read it.
 
-use domain::golive::{Finding, VerdictReport};
+use domain::golive::Finding;
 use domain::time::minute_utc as when;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,17 +32,13 @@ pub fn GoLiveReportPage() -> impl IntoView {
 #[component]
 fn Report(d: GoLiveDetail) -> impl IntoView {
     let s = d.summary;
-    // The verdict kept at sign-off, read back as the type it was written from.
-    let kept: Option<VerdictReport> = d
-        .report
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok());
+    let kept = d.report;
     view! {
         <article class="report">
             <h1>{format!("Go-live report #{}: {} → {}", s.id, s.staging, s.production)}</h1>
             <p>{format!("Started {} UTC by {}.", when(s.started_unix), s.started_by)}</p>
             <p class="report-decision">{match (&s.decision, s.ended_unix) {
-                (Some(dec), Some(at)) => format!("Decision: {} — signed off by {} at {} UTC.{}", dec.replace('_', "-"), s.signed_by.clone().unwrap_or_default(), when(at), s.note.clone().map(|n| format!(" Note: {n}")).unwrap_or_default()),
+                (Some(dec), Some(at)) => format!("Decision: {} — signed off by {} at {} UTC.{}", dec.label(), s.signed_by.clone().unwrap_or_default(), when(at), s.note.clone().map(|n| format!(" Note: {n}")).unwrap_or_default()),
                 _ => "In progress: no decision recorded yet.".to_string(),
             }}</p>
             {kept.map(|v| view! {

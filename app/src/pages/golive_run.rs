@@ -96,7 +96,7 @@ fn next_action(d: &GoLiveDetail) -> (String, String) {
         return (
             format!(
                 "Finished: signed off as {} by {}.",
-                decision.replace('_', "-"),
+                decision.label(),
                 s.signed_by.clone().unwrap_or_default()
             ),
             "The printable report keeps the verdict and the evidence of that moment.".into(),

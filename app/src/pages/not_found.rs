@@ -1,3 +1,5 @@
+//! The page for a path that does not exist, with a way back to Status.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 

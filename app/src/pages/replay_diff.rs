@@ -1,3 +1,5 @@
+//! Two replay runs compared case by case: regressions, fixes, score deltas, tool changes and word diffs.
+
 use domain::run_diff::{CaseChange, ChangeKind, WordOp};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,3 +1,6 @@
+//! One replay run: its gate verdict, progress, and every case with its scores, output and errors.
+
+use domain::replay_run::{CaseStatus, RunStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -33,7 +36,7 @@ impl Filter {
             Filter::Failed => !case.pass,
             Filter::Critical => case.critical,
             Filter::Regressed => regressed.contains(&case.case_id),
-            Filter::RunnerErrors => case.status == "runner_error",
+            Filter::RunnerErrors => case.status == CaseStatus::RunnerError,
         }
     }
 }
@@ -62,7 +65,7 @@ pub fn ReplayRunPage() -> impl IntoView {
             let running = detail
                 .get()
                 .and_then(Result::ok)
-                .is_some_and(|d| d.run.status == "running");
+                .is_some_and(|d| d.run.status == RunStatus::Running);
             match (running, timer.get_value()) {
                 (true, None) => {
                     let handle = set_interval_with_handle(
@@ -112,7 +115,7 @@ fn RunView(
 ) -> impl IntoView {
     let run = d.run.clone();
     let id = run.id;
-    let running = run.status == "running";
+    let running = run.status == RunStatus::Running;
     let regressed = StoredValue::new(d.regressed.clone());
     let cases = StoredValue::new(d.cases.clone());
     let compare = d.baseline_id.map(|b| format!("/replays/diff?a={b}&b={id}"));
@@ -135,7 +138,7 @@ fn RunView(
                     "Cancel replay"
                 </button>
             })}
-            {(can_act && !running && !run.is_baseline && run.status == "completed").then(|| view! {
+            {(can_act && !running && !run.is_baseline && run.status == RunStatus::Completed).then(|| view! {
                 <button type="button" class="button button-secondary" on:click=move |_| { baseline.dispatch(SetBaseline { run_id: id }); }>
                     "Make this run the baseline"
                 </button>
@@ -175,10 +178,10 @@ fn RunView(
 
 #[component]
 fn CaseItem(case: ReplayCaseInfo) -> impl IntoView {
-    let (tone, label) = match (case.pass, case.status.as_str()) {
+    let (tone, label) = match (case.pass, case.status) {
         (true, _) => (Tone::Good, "Pass"),
-        (false, "runner_error") => (Tone::Bad, "Runner error"),
-        (false, _) => (Tone::Bad, "Fail"),
+        (false, CaseStatus::RunnerError) => (Tone::Bad, "Runner error"),
+        (false, CaseStatus::Ok) => (Tone::Bad, "Fail"),
     };
     view! {
         <li class="case">

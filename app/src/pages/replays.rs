@@ -1,3 +1,5 @@
+//! The Replays page: configured suites, canary schedules and trends, and every stored run.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -89,7 +91,7 @@ fn CanaryPanel(canary: crate::model::CanaryView) -> impl IntoView {
     let mut points: Vec<(i64, f64)> = canary
         .runs
         .iter()
-        .filter(|r| r.status == "completed")
+        .filter(|r| r.status == domain::replay_run::RunStatus::Completed)
         .filter_map(|r| r.pass_rate.map(|p| (r.id, p)))
         .collect();
     points.reverse();
@@ -196,7 +198,7 @@ fn SuiteTable(
 fn RunList(list: Vec<ReplayRunInfo>) -> impl IntoView {
     let mut completed: Vec<&ReplayRunInfo> = list
         .iter()
-        .filter(|r| r.status == "completed")
+        .filter(|r| r.status == domain::replay_run::RunStatus::Completed)
         .take(20)
         .collect();
     completed.reverse();

@@ -1,3 +1,5 @@
+//! Settings for admins: tokens, alert channels and their last results, and the audit log.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,3 +1,5 @@
+//! The Status page: a card per environment (verdict, streak, uptime, timeline) and the console's own health.
+
 use domain::{DependencyStatus, RuntimeReport};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -51,6 +51,14 @@ impl Serialize for Case {
     }
 }
 
+/// Reads a case back from what [`Serialize`] wrote, checked as the golden set is.
+impl<'de> serde::Deserialize<'de> for Case {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = PyValue::deserialize(deserializer)?;
+        parse_case(0, source).map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldenSet {
     cases: Vec<Case>,

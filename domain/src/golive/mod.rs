@@ -3,12 +3,14 @@
 //! update. The engine feeds it measurements; nothing here performs I/O.
 
 pub mod checklist;
+pub mod decision;
 pub mod stability;
 pub mod steps;
 pub mod update;
 pub mod verdict;
 
 pub use checklist::Checklist;
+pub use decision::Decision;
 pub use stability::{Reset, Round, Stability, stability};
 pub use steps::{Check, StepError, StepEvent, StepGuide, StepId, StepKind, StepState};
 pub use update::{UpdateFacts, leadership_update};

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::golden_set::Case;
 use crate::python::{py_lower, py_repr_list, py_round, py_strip};
+use crate::run_diff::CRITERIA;
 use crate::run_output::RunOutput;
 
 pub const VERDICT_AUTOMATIC_FAIL: &str = "FAIL: Automatic fail condition triggered.";
@@ -66,6 +67,23 @@ pub struct ConstraintsEvaluation {
 pub struct HallucinationCheck {
     pub unsupported_claims: Vec<String>,
     pub notes: String,
+}
+
+impl Rubric {
+    /// The four scores in [`crate::run_diff::CRITERIA`] order.
+    pub fn scores(&self) -> [u8; 4] {
+        self.criteria().map(|(_, c)| c.score)
+    }
+
+    /// Each criterion with its name, in [`crate::run_diff::CRITERIA`] order.
+    pub fn criteria(&self) -> [(&'static str, &ScoredReason); 4] {
+        [
+            (CRITERIA[0], &self.tool_selection_accuracy),
+            (CRITERIA[1], &self.groundedness),
+            (CRITERIA[2], &self.completeness),
+            (CRITERIA[3], &self.reliability_consistency),
+        ]
+    }
 }
 
 impl JudgeResult {

@@ -16,7 +16,7 @@ pub use ledger::{Counts, Ledger, MINUTES_KEPT_SECS};
 
 use serde::{Deserialize, Serialize};
 
-use crate::probe::{ProbeOutcome, ProbeStatus, Readiness};
+use crate::probe::{ProbeKind, ProbeOutcome, ProbeStatus, Readiness};
 
 /// What makes one round good.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub enum Indicator {
     /// The round's verdict was Ready.
     Readiness,
     /// Probe `probe` (`redis`, `readiness`, ...) answered in under `below_ms`.
-    Latency { probe: String, below_ms: f64 },
+    Latency { probe: ProbeKind, below_ms: f64 },
     /// Custom check `check` held (every condition passed).
     Check { check: String },
 }
@@ -63,7 +63,9 @@ impl Objective {
                 }
             }
             Indicator::Check { check } => {
-                let outcome = outcomes.iter().find(|o| &o.probe == check)?;
+                let outcome = outcomes
+                    .iter()
+                    .find(|o| matches!(&o.probe, ProbeKind::Check(name) if name == check))?;
                 match outcome.status {
                     ProbeStatus::NotConfigured => None,
                     ProbeStatus::Healthy | ProbeStatus::Degraded => Some(true),

@@ -8,9 +8,9 @@ use std::time::Duration;
 use domain::alert::{Delivery, DeliveryState, Notification};
 
 use super::channels::{Channel, SEND_TIMEOUT};
+use crate::clock::now_unix;
 use crate::metrics::Metrics;
 use crate::store::Store;
-use crate::store::auth::now_unix;
 
 pub(super) struct Job {
     pub store: Store,

@@ -244,7 +244,7 @@ impl Alerter {
                             domain::alert::DeliveryState::Failed,
                             d.attempts,
                             Some("the channel is no longer configured".into()),
-                            crate::store::auth::now_unix(),
+                            crate::clock::now_unix(),
                         )
                         .await?
                 }

@@ -10,8 +10,8 @@ use domain::golive::{Finding, Verdict};
 use tokio::task::JoinHandle;
 
 use super::rules;
+use crate::clock::now_unix;
 use crate::state::AppState;
-use crate::store::auth::now_unix;
 
 const EVERY: Duration = Duration::from_secs(30);
 

@@ -7,7 +7,7 @@ use domain::env_file::EnvFile;
 use domain::golive::{
     Check, Finding, ReplayFact, Reset, Round, Stability, StepId, release_gate, stability,
 };
-use domain::probe::ProbeStatus;
+use domain::probe::{ProbeKind, ProbeStatus, Readiness};
 use domain::secret::display_value;
 use domain::time::{human_duration, window_words};
 use serde_json::{Value, json};
@@ -218,12 +218,12 @@ fn endpoints(
     production: bool,
 ) -> Check {
     let mut passed: Vec<String> = Vec::new();
-    for name in ["readiness", "dependencies"] {
-        let finding = match report.outcome(name) {
+    for kind in [ProbeKind::Readiness, ProbeKind::Dependencies] {
+        let finding = match report.outcome(&kind) {
             Some(o) if !production && o.status == ProbeStatus::Degraded => Finding::Met {
                 evidence: o.message.clone(),
             },
-            _ => super::criteria::from_probe(report, name, env.name.as_str()),
+            _ => super::criteria::from_probe(report, &kind, env.name.as_str()),
         };
         match finding {
             Finding::Met { evidence } => passed.push(evidence),
@@ -279,7 +279,7 @@ async fn staging_stable(
         .iter()
         .map(|s| Round {
             unix: s.unix,
-            ready: s.readiness == "ready",
+            ready: s.readiness == Readiness::Ready,
         })
         .collect();
     let result = stability(&rounds, now, window, interval);

@@ -6,7 +6,7 @@ use domain::golive::{
     Checklist, Criterion, CriterionFinding, Finding, UpdateFacts, VerdictReport, leadership_update,
     verdict,
 };
-use domain::probe::ProbeStatus;
+use domain::probe::{Findings, ProbeKind, ProbeStatus};
 use serde_json::{Value, json};
 
 use super::Pair;
@@ -16,10 +16,14 @@ use crate::probe::EnvironmentReport;
 use crate::state::AppState;
 
 /// A probe's outcome as a Go criterion.
-pub(super) fn from_probe(report: &EnvironmentReport, name: &str, production: &str) -> Finding {
-    let Some(o) = report.outcome(name) else {
+pub(super) fn from_probe(
+    report: &EnvironmentReport,
+    kind: &ProbeKind,
+    production: &str,
+) -> Finding {
+    let Some(o) = report.outcome(kind) else {
         return Finding::Unmeasured {
-            missing: format!("The {name} probe did not run."),
+            missing: format!("The {kind} probe did not run."),
         };
     };
     match o.status {
@@ -31,7 +35,7 @@ pub(super) fn from_probe(report: &EnvironmentReport, name: &str, production: &st
             action: format!("An engineer needs to fix this in {production} before going on."),
         },
         // Working but not healthy (an optional dependency down): "ready and healthy" is not met.
-        ProbeStatus::Degraded if name == "dependencies" => Finding::Failed {
+        ProbeStatus::Degraded if *kind == ProbeKind::Dependencies => Finding::Failed {
             problem: o.message.clone(),
             action: "Every runtime dependency must be healthy for Go; an engineer needs to restore the degraded one.".into(),
         },
@@ -47,17 +51,18 @@ pub(super) fn from_probe(report: &EnvironmentReport, name: &str, production: &st
 /// checked, so it is unmeasured (Hold), never met.
 pub(super) fn inngest_cloud(report: &EnvironmentReport, env: &EnvironmentConfig) -> Finding {
     let production = env.name.as_str();
-    let finding = from_probe(report, "inngest", production);
+    let finding = from_probe(report, &ProbeKind::Inngest, production);
     if !matches!(finding, Finding::Met { .. }) {
         return finding;
     }
-    let evidence = report
-        .outcome("inngest")
-        .map_or(&Value::Null, |o| &o.evidence);
-    let inspection = &evidence["inspection"];
-    let signed = evidence["answer"] == "authenticated";
-    let mode = inspection["mode"].as_str();
-    let seen = inspection["function_count"].as_u64();
+    let (signed, mode, seen) = match report.outcome(&ProbeKind::Inngest).map(|o| &o.findings) {
+        Some(Findings::Inngest {
+            signed,
+            mode,
+            function_count,
+        }) => (*signed, mode.as_deref(), *function_count),
+        _ => (false, None, None),
+    };
     match (env.expected_inngest_functions, signed, mode, seen) {
         (None, ..) => Finding::Unmeasured {
             missing: format!(
@@ -89,7 +94,7 @@ pub(super) fn release_checks(
     let mut held = Vec::new();
     let mut missing = Vec::new();
     for check in env.checks.iter().filter(|c| c.release) {
-        match report.outcome(&check.name) {
+        match report.outcome(&ProbeKind::Check(check.name.clone())) {
             Some(o) if matches!(o.status, ProbeStatus::Healthy | ProbeStatus::Degraded) => {
                 held.push(format!(
                     "Release check {} holds in {name}: {}",
@@ -151,7 +156,7 @@ pub(super) fn strict_flags(report: &EnvironmentReport, env: &str, action: String
             missing: format!(
                 "{env}'s runtime dependencies did not say whether Redis and Inngest are required ({}).",
                 report
-                    .outcome("dependencies")
+                    .outcome(&ProbeKind::Dependencies)
                     .map_or("no answer", |o| o.message.as_str())
             ),
         },
@@ -182,11 +187,11 @@ pub async fn go_criteria(
         ),
         (
             Criterion::Readiness,
-            from_probe(&report, "readiness", production),
+            from_probe(&report, &ProbeKind::Readiness, production),
         ),
         (
             Criterion::RuntimeDependencies,
-            from_probe(&report, "dependencies", production),
+            from_probe(&report, &ProbeKind::Dependencies, production),
         ),
         (Criterion::ReleaseGate, gate),
         (

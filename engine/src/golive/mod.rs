@@ -13,9 +13,9 @@ use domain::golive::{Check, Checklist, StepEvent, StepId, Verdict, VerdictReport
 pub use checks::evaluate;
 pub use criteria::{go_criteria, verdict_report};
 
+use crate::clock::now_unix;
 use crate::config::EnvironmentConfig;
 use crate::state::AppState;
-use crate::store::auth::now_unix;
 use crate::store::golive::{Decision, GoLiveRow, StepRecord};
 
 /// The environment pair a go-live takes live.
@@ -268,10 +268,9 @@ pub async fn sign_off(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(1_000).collect::<String>());
-    let kept = serde_json::to_value(&report).unwrap_or_default();
     let row = state
         .store
-        .end_golive(id, decision, actor, note.as_deref(), kept)
+        .end_golive(id, decision, actor, note.as_deref(), &report)
         .await?;
     Ok((row, report))
 }

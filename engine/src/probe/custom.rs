@@ -1,7 +1,7 @@
 //! Custom checks: a GET whose answer must meet every Gatus-style condition. A failed condition
 //! shows itself with the value seen: `[BODY].queue.p95_age_seconds (1320) < 900`.
 
-use domain::probe::{ProbeOutcome, ProbeStatus};
+use domain::probe::{ProbeKind, ProbeOutcome, ProbeStatus};
 use serde_json::json;
 
 use super::{Prober, http, mask_evidence};
@@ -12,7 +12,7 @@ pub(super) async fn probe(prober: &Prober, check: &CustomCheck) -> ProbeOutcome 
         Ok(f) => f,
         Err(cause) => {
             return ProbeOutcome::new(
-                &check.name,
+                ProbeKind::Check(check.name.clone()),
                 ProbeStatus::Unverified,
                 format!("Could not measure {}: {cause}.", check.name),
             );
@@ -37,13 +37,13 @@ pub(super) async fn probe(prober: &Prober, check: &CustomCheck) -> ProbeOutcome 
     });
     let outcome = if failed.is_empty() {
         ProbeOutcome::new(
-            &check.name,
+            ProbeKind::Check(check.name.clone()),
             ProbeStatus::Healthy,
             format!("All {} conditions hold.", results.len()),
         )
     } else {
         ProbeOutcome::new(
-            &check.name,
+            ProbeKind::Check(check.name.clone()),
             ProbeStatus::Unhealthy,
             format!("Failed: {}", failed.join("; ")),
         )

@@ -2,7 +2,7 @@
 //! Actuator, with the configured auth header. 401/403 is "token rejected", not "service down".
 
 use domain::env_file::EnvFile;
-use domain::probe::{ProbeOutcome, ProbeStatus};
+use domain::probe::{Findings, ProbeKind, ProbeOutcome, ProbeStatus};
 use serde_json::json;
 
 use super::{Prober, http, mask_evidence, readiness::snippet};
@@ -28,7 +28,7 @@ pub(super) async fn probe(
                     SecretSource::EnvFileKey(key) => format!("env file key {key}"),
                 };
                 return ProbeOutcome::new(
-                    "dependencies",
+                    ProbeKind::Dependencies,
                     ProbeStatus::Unverified,
                     format!(
                         "The {} token is not available ({source} is empty), so the dependencies could not be read.",
@@ -42,7 +42,7 @@ pub(super) async fn probe(
         Ok(f) => f,
         Err(cause) => {
             return ProbeOutcome::new(
-                "dependencies",
+                ProbeKind::Dependencies,
                 ProbeStatus::Unverified,
                 format!("Could not measure dependencies: {cause}."),
             );
@@ -56,7 +56,7 @@ pub(super) async fn probe(
     });
     let outcome = match fetched.status {
         401 | 403 => ProbeOutcome::new(
-            "dependencies",
+            ProbeKind::Dependencies,
             ProbeStatus::Unverified,
             format!(
                 "Token rejected (HTTP {}): the service is up but did not accept the dashboard token. Check the token configured for {}.",
@@ -66,16 +66,18 @@ pub(super) async fn probe(
         200 | 503 => match domain::health_formats::parse(&text, fetched.content_type()) {
             Ok(health) => {
                 let (status, message) = domain::health_formats::summary(&health);
-                ProbeOutcome::new("dependencies", status, message)
+                let strict = domain::health_formats::strict_flags(&health);
+                ProbeOutcome::new(ProbeKind::Dependencies, status, message)
+                    .findings(Findings::Dependencies { strict })
             }
             Err(e) => ProbeOutcome::new(
-                "dependencies",
+                ProbeKind::Dependencies,
                 ProbeStatus::Unhealthy,
                 format!("The dependencies answer is not usable: {e}."),
             ),
         },
         status => ProbeOutcome::new(
-            "dependencies",
+            ProbeKind::Dependencies,
             ProbeStatus::Unhealthy,
             format!(
                 "{} answered HTTP {status}; expected 200 with the dependency report.",

@@ -1,7 +1,7 @@
 //! The environment's env file: readable, well formed, complete for its mode, no weak tokens.
 
 use domain::env_file::EnvFile;
-use domain::probe::{ProbeOutcome, ProbeStatus};
+use domain::probe::{ProbeKind, ProbeOutcome, ProbeStatus};
 use domain::validator::{Severity, validate};
 use serde_json::json;
 
@@ -13,7 +13,7 @@ pub(super) async fn read(env: &EnvironmentConfig) -> (Option<EnvFile>, ProbeOutc
         return (
             None,
             ProbeOutcome::new(
-                "env_file",
+                ProbeKind::EnvFile,
                 ProbeStatus::NotConfigured,
                 "No env file is configured for this environment.",
             ),
@@ -25,7 +25,7 @@ pub(super) async fn read(env: &EnvironmentConfig) -> (Option<EnvFile>, ProbeOutc
         Err(message) => {
             return (
                 None,
-                ProbeOutcome::new("env_file", ProbeStatus::Unverified, message),
+                ProbeOutcome::new(ProbeKind::EnvFile, ProbeStatus::Unverified, message),
             );
         }
     };
@@ -79,6 +79,6 @@ pub(super) async fn read(env: &EnvironmentConfig) -> (Option<EnvFile>, ProbeOutc
     });
     (
         Some(file),
-        ProbeOutcome::new("env_file", status, message).evidence(evidence),
+        ProbeOutcome::new(ProbeKind::EnvFile, status, message).evidence(evidence),
     )
 }

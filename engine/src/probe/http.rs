@@ -6,7 +6,7 @@ use std::time::Instant;
 use reqwest::header::HeaderMap;
 
 use super::{MAX_BODY, Prober};
-use crate::inngest_probe::root_cause;
+use crate::clients::inngest::root_cause;
 
 pub(super) struct Fetched {
     pub status: u16,

@@ -3,12 +3,12 @@
 
 use domain::env_file::EnvFile;
 use domain::inngest::{event_key_hash, signing_key_hash};
-use domain::probe::{ProbeOutcome, ProbeStatus};
+use domain::probe::{Findings, ProbeKind, ProbeOutcome, ProbeStatus};
 use serde_json::json;
 
 use super::Prober;
+use crate::clients::inngest::{InngestAnswer, inspect};
 use crate::config::EnvironmentConfig;
-use crate::inngest_probe::{InngestAnswer, inspect};
 
 pub(super) async fn probe(
     prober: &Prober,
@@ -26,14 +26,14 @@ pub(super) async fn probe(
         Ok(answer) => answer,
         Err(cause) if configured => {
             return ProbeOutcome::new(
-                "inngest",
+                ProbeKind::Inngest,
                 ProbeStatus::Unverified,
                 format!("Could not measure Inngest: {cause}."),
             );
         }
         Err(_) => {
             return ProbeOutcome::new(
-                "inngest",
+                ProbeKind::Inngest,
                 ProbeStatus::NotConfigured,
                 "Inngest is not configured in the env file.",
             );
@@ -43,12 +43,12 @@ pub(super) async fn probe(
     let release = env.mode.is_release_mode();
     let outcome = match &answer {
         InngestAnswer::Unexpected { detail, .. } if !configured => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::NotConfigured,
             format!("Inngest is not configured ({detail})."),
         ),
         InngestAnswer::Unexpected { detail, .. } => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::Unhealthy,
             format!(
                 "{} does not answer as an Inngest endpoint ({detail}). Check that the app serves Inngest at this path.",
@@ -58,12 +58,12 @@ pub(super) async fn probe(
         // We signed with the env file's key and the SDK still refused: it verifies with
         // another signing key (checked against the real inngest-py SDK).
         InngestAnswer::CloudUnsigned if key.is_some() => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::Unhealthy,
             "The deployed app rejected a check signed with the env file's INNGEST_SIGNING_KEY: it runs with another signing key than the env file says. Put the deployed key in the env file (or redeploy with this one).",
         ),
         InngestAnswer::CloudUnsigned => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::Degraded,
             "Mounted, in cloud mode; the function count is unverified because the env file has no INNGEST_SIGNING_KEY to sign the check with.",
         ),
@@ -71,7 +71,7 @@ pub(super) async fn probe(
             let mode = inspection.mode.clone().unwrap_or_else(|| "unknown".into());
             if release && mode != "cloud" {
                 ProbeOutcome::new(
-                    "inngest",
+                    ProbeKind::Inngest,
                     ProbeStatus::Unhealthy,
                     format!(
                         "Inngest runs in {mode} mode; {} needs cloud mode. Set INNGEST_DEV=0 / provide the signing key and redeploy.",
@@ -128,7 +128,7 @@ pub(super) async fn probe(
             }
             if problems.is_empty() {
                 ProbeOutcome::new(
-                    "inngest",
+                    ProbeKind::Inngest,
                     ProbeStatus::Healthy,
                     format!(
                         "Cloud mode, {} functions, keys match the env file (signed check).",
@@ -139,7 +139,7 @@ pub(super) async fn probe(
                 )
             } else {
                 ProbeOutcome::new(
-                    "inngest",
+                    ProbeKind::Inngest,
                     ProbeStatus::Unhealthy,
                     format!("Inngest answered, but {}.", problems.join("; ")),
                 )
@@ -163,20 +163,38 @@ pub(super) async fn probe(
             json!({"url": url, "status": status, "detail": detail})
         }
     };
+    let findings = match answer {
+        InngestAnswer::Authenticated { inspection, .. } => Findings::Inngest {
+            signed: true,
+            mode: inspection.mode,
+            function_count: inspection.function_count,
+        },
+        InngestAnswer::Unauthenticated { inspection } => Findings::Inngest {
+            signed: false,
+            mode: inspection.mode,
+            function_count: inspection.function_count,
+        },
+        InngestAnswer::CloudUnsigned | InngestAnswer::Unexpected { .. } => Findings::Inngest {
+            signed: false,
+            mode: None,
+            function_count: None,
+        },
+    };
     outcome
         .latency(latency)
+        .findings(findings)
         .evidence(super::mask_evidence(evidence))
 }
 
 fn count_check(env: &EnvironmentConfig, seen: Option<u64>, mode: &str) -> ProbeOutcome {
     match (env.expected_inngest_functions, seen) {
         (Some(expected), Some(seen)) if u64::from(expected) != seen => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::Unhealthy,
             format!("Inngest ({mode} mode) serves {seen} functions; {expected} expected."),
         ),
         (_, seen) => ProbeOutcome::new(
-            "inngest",
+            ProbeKind::Inngest,
             ProbeStatus::Healthy,
             format!(
                 "Mounted, {mode} mode, {} functions.",

@@ -1,5 +1,6 @@
 //! One probe round of one environment: every probe concurrently, each bounded by its timeout
 //! and response-size limit. A failing probe is a result; only the console failing is an error.
+//! These are the judgements; the network clients they use are in `crate::clients`.
 
 mod custom;
 mod dependencies;
@@ -12,9 +13,8 @@ mod redis;
 use std::time::Duration;
 
 use domain::env_file::EnvFile;
-use domain::probe::{ProbeOutcome, Readiness, readiness};
-use domain::{Mode, secret};
-use serde::{Deserialize, Serialize};
+use domain::probe::readiness;
+use domain::secret;
 use serde_json::Value;
 
 use crate::config::EnvironmentConfig;
@@ -25,29 +25,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// No answer a probe reads may be larger than this.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnvironmentReport {
-    pub environment: String,
-    pub mode: Mode,
-    pub readiness: Readiness,
-    pub checked_at: String,
-    pub probes: Vec<ProbeOutcome>,
-}
-
-impl EnvironmentReport {
-    /// The outcome of probe `name` (`readiness`, `dependencies`, ...), if it ran.
-    pub fn outcome(&self, name: &str) -> Option<&ProbeOutcome> {
-        self.probes.iter().find(|p| p.probe == name)
-    }
-
-    /// REDIS_REQUIRED / INNGEST_REQUIRED as the deployed service reports them in its runtime
-    /// dependencies; `None` when that answer is missing or unreadable.
-    pub fn deployed_strict_flags(&self) -> Option<domain::health_formats::StrictFlags> {
-        let body = self.outcome("dependencies")?.evidence.get("body")?;
-        let health = domain::health_formats::parse(&body.to_string(), None).ok()?;
-        Some(domain::health_formats::strict_flags(&health))
-    }
-}
+pub use domain::probe::EnvironmentReport;
 
 #[derive(Clone)]
 pub struct Prober {

@@ -1,6 +1,6 @@
 //! The service's readiness endpoint: 200 ready, 503 not ready (with its `detail`).
 
-use domain::probe::{ProbeOutcome, ProbeStatus};
+use domain::probe::{ProbeKind, ProbeOutcome, ProbeStatus};
 use serde_json::json;
 
 use super::{Prober, http, mask_evidence};
@@ -12,7 +12,7 @@ pub(super) async fn probe(prober: &Prober, env: &EnvironmentConfig) -> ProbeOutc
         Ok(f) => f,
         Err(cause) => {
             return ProbeOutcome::new(
-                "readiness",
+                ProbeKind::Readiness,
                 ProbeStatus::Unverified,
                 format!("Could not measure readiness: {cause}."),
             );
@@ -26,12 +26,12 @@ pub(super) async fn probe(prober: &Prober, env: &EnvironmentConfig) -> ProbeOutc
     });
     let outcome = match (fetched.status, &body) {
         (200, Some(_)) => ProbeOutcome::new(
-            "readiness",
+            ProbeKind::Readiness,
             ProbeStatus::Healthy,
             format!("{} answered 200 (ready).", env.readiness_path),
         ),
         (200, None) => ProbeOutcome::new(
-            "readiness",
+            ProbeKind::Readiness,
             ProbeStatus::Unhealthy,
             format!(
                 "{} answered 200 but not with JSON; expected the readiness report.",
@@ -46,13 +46,13 @@ pub(super) async fn probe(prober: &Prober, env: &EnvironmentConfig) -> ProbeOutc
                 .map(domain::secret::mask_urls)
                 .unwrap_or_else(|| "no detail given".into());
             ProbeOutcome::new(
-                "readiness",
+                ProbeKind::Readiness,
                 ProbeStatus::Unhealthy,
                 format!("Not ready (503): {detail}"),
             )
         }
         (status, _) => ProbeOutcome::new(
-            "readiness",
+            ProbeKind::Readiness,
             ProbeStatus::Unhealthy,
             format!(
                 "{} answered HTTP {status}; expected 200 (ready) or 503 (not ready).",

@@ -10,9 +10,9 @@ use domain::alert::{Alert, Rule};
 use tokio::task::JoinHandle;
 
 use super::manager::StartError;
+use crate::clock::now_unix;
 use crate::config::{CanaryConfig, SuiteConfig};
 use crate::state::AppState;
-use crate::store::auth::now_unix;
 use crate::store::{RunRow, RunStatus, RunTrigger};
 
 /// Canary runs read back for the drop rule and the Replays page's 7-day trend.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domain::{Case, JudgeResult, RunOutput, SummaryRow};
+use domain::Case;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
@@ -31,55 +31,7 @@ pub struct ReplaySpec {
 /// See [`ReplaySpec::on_finish`].
 pub type OnFinish = Arc<dyn Fn(&CaseRecord) + Send + Sync>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    /// The runner answered and the answer was judged.
-    Ok,
-    /// The runner failed; `error` says how.
-    RunnerError,
-}
-
-impl CaseStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Ok => "ok",
-            CaseStatus::RunnerError => "runner_error",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct CaseRecord {
-    /// Position in the golden set.
-    pub index: usize,
-    pub case: Case,
-    pub status: CaseStatus,
-    pub run: Option<RunOutput>,
-    pub judge: Option<JudgeResult>,
-    pub error: Option<String>,
-    pub duration: Duration,
-}
-
-impl CaseRecord {
-    /// The case's line in the summary's `results`.
-    pub fn summary_row(&self) -> SummaryRow {
-        SummaryRow::from_outcome(&self.outcome())
-    }
-
-    pub fn outcome(&self) -> domain::CaseOutcome<'_> {
-        match (&self.judge, &self.error) {
-            (Some(result), _) => domain::CaseOutcome::Judged {
-                case_id: &self.case.id,
-                result,
-            },
-            (None, error) => domain::CaseOutcome::RunnerError {
-                case_id: &self.case.id,
-                error: error.as_deref().unwrap_or("runner failed"),
-            },
-        }
-    }
-}
+pub use domain::replay_run::{CaseRecord, CaseStatus};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ReplayOutcome {

@@ -273,8 +273,7 @@ async fn baseline_outputs(
     store: &Store,
     suite: &str,
 ) -> Result<HashMap<String, String>, crate::Error> {
-    let runs = store.list_runs(500).await?;
-    let Some(baseline) = runs.iter().find(|r| r.suite == suite && r.is_baseline) else {
+    let Some(baseline) = store.baseline_run(suite).await? else {
         return Ok(HashMap::new());
     };
     Ok(store
@@ -282,7 +281,7 @@ async fn baseline_outputs(
         .await?
         .into_iter()
         .filter_map(|c| {
-            let output = c.run.as_ref()?.get("actual_output")?.as_str()?.to_string();
+            let output = c.run?.actual_output;
             Some((c.case_id, output))
         })
         .collect())

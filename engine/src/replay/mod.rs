@@ -7,6 +7,7 @@ pub mod harness;
 pub mod indexed;
 pub mod manager;
 pub mod output;
+pub mod regressions;
 pub mod runner;
 
 pub use baselines::{BaselineFile, Baselines};

@@ -40,7 +40,7 @@ pub enum Runner {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunnerSetupError {
-    #[error("--runner-cmd is empty or has an unclosed quote: {0}")]
+    #[error("--runner-cmd cannot be split into words as Python's shlex.split does: {0}")]
     Command(String),
     #[error("recorded runs {} must be a JSON object mapping case id to run object: {source}", path.display())]
     Recorded {
@@ -61,7 +61,7 @@ impl Runner {
         let argv = domain::shell_words::split(line)
             .map_err(|e| RunnerSetupError::Command(e.to_string()))?;
         if argv.is_empty() {
-            return Err(RunnerSetupError::Command(line.to_string()));
+            return Err(RunnerSetupError::Command("it is empty".into()));
         }
         Ok(Runner::Command {
             argv,

@@ -4,8 +4,8 @@ use domain::day_strip::{DaySummary, DaySummaryBuilder};
 use rusqlite::params;
 
 use super::Store;
-use super::samples::readiness_of;
 use crate::error::{Error, Result};
+use domain::probe::Readiness;
 
 impl Store {
     /// Rounds of the 24 hours before `end_unix`, folded into the card's fixed buckets, exact
@@ -35,7 +35,7 @@ impl Store {
                 let unix: f64 = row.get(0).map_err(|e| Error::db("read a round", e))?;
                 let word: String = row.get(1).map_err(|e| Error::db("read a round", e))?;
                 let ms: Option<f64> = row.get(2).map_err(|e| Error::db("read a round", e))?;
-                day.push(unix, readiness_of(&word), ms);
+                day.push(unix, Readiness::parse(&word), ms);
             }
             Ok(day.finish(flip_after, recover_after))
         })

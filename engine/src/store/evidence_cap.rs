@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::probe::EnvironmentReport;
+use domain::probe::EnvironmentReport;
 
 /// Bytes of JSON evidence a stored round keeps per probe.
 pub const MAX_STORED_EVIDENCE: usize = 16 * 1024;

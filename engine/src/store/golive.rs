@@ -2,41 +2,16 @@
 //! rebuilt by replaying the events through `domain::golive`, so what was recorded is all
 //! there is.
 
-use domain::golive::{Checklist, StepError, StepEvent, StepId};
+use domain::golive::{Checklist, StepError, StepEvent, StepId, VerdictReport};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use super::auth::now_unix;
+use crate::clock::now_unix;
 use crate::error::Error;
 pub use crate::golive::GoLiveError;
 
-/// The outcome an operator records at sign-off, or `Abandoned`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Go,
-    NoGo,
-    Hold,
-    Abandoned,
-}
-
-impl Decision {
-    fn as_str(self) -> &'static str {
-        match self {
-            Decision::Go => "go",
-            Decision::NoGo => "no_go",
-            Decision::Hold => "hold",
-            Decision::Abandoned => "abandoned",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [Self::Go, Self::NoGo, Self::Hold, Self::Abandoned]
-            .into_iter()
-            .find(|d| d.as_str() == s)
-    }
-}
+pub use domain::golive::Decision;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoLiveRow {
@@ -49,8 +24,8 @@ pub struct GoLiveRow {
     pub decision: Option<Decision>,
     pub signed_by: Option<String>,
     pub note: Option<String>,
-    /// The report of the moment of the decision (JSON), kept as it was.
-    pub report: Option<serde_json::Value>,
+    /// The report of the moment of the decision, kept as it was.
+    pub report: Option<VerdictReport>,
 }
 
 /// One recorded step event, with who, when and what the check saw.
@@ -79,7 +54,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GoLiveRow> {
         decision: decision.as_deref().and_then(Decision::parse),
         signed_by: r.get(7)?,
         note: r.get(8)?,
-        report: report.and_then(|j| serde_json::from_str(&j).ok()),
+        report: report
+            .map(|j| super::json_column("report_json", &j))
+            .transpose()?,
     })
 }
 
@@ -286,8 +263,12 @@ impl Store {
         decision: Decision,
         signed_by: &str,
         note: Option<&str>,
-        report: serde_json::Value,
+        report: &VerdictReport,
     ) -> Result<GoLiveRow, GoLiveError> {
+        let report = serde_json::to_string(report).map_err(|e| Error::DatabaseState {
+            context: "encode the verdict report".into(),
+            message: e.to_string(),
+        })?;
         let (signed_by, note) = (signed_by.to_string(), note.map(str::to_string));
         self.write(move |conn| {
             let golive = match get(conn, id) {
@@ -299,7 +280,7 @@ impl Store {
             }
             conn.execute(
                 "UPDATE golives SET ended_unix = ?2, decision = ?3, signed_by = ?4, note = ?5, report_json = ?6 WHERE id = ?1",
-                params![id, now_unix(), decision.as_str(), signed_by, note, report.to_string()],
+                params![id, now_unix(), decision.as_str(), signed_by, note, report],
             )
             .map_err(|e| Error::db("end go-live", e))?;
             Ok(get(conn, id))

@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "operations",
         include_str!("../../migrations/0007_operations.sql"),
     ),
+    (
+        8,
+        "baseline_index",
+        include_str!("../../migrations/0008_baseline_index.sql"),
+    ),
 ];
 
 pub fn latest_schema_version() -> i64 {
@@ -107,7 +112,7 @@ impl Store {
         configure_retrying(&conn).map_err(|e| Error::db("configure connection", e))?;
         migrate(&mut conn)?;
         replay::mark_interrupted(&conn)?;
-        let token_key = auth::load_or_create_key(data_dir)?;
+        let token_key = auth::key::load_or_create_key(data_dir)?;
         let header_file = std::fs::File::open(&path)
             .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         Ok(Self {
@@ -373,6 +378,21 @@ pub fn instance_fact(conn: &Connection, key: &str) -> Result<Option<String>> {
     })
     .optional()
     .map_err(|e| Error::db("read instance fact", e))
+}
+
+/// A stored JSON column read back as the type that wrote it. Greenlight wrote every one of
+/// them, so one that does not read is damage, said as such (never replaced by a default).
+pub(super) fn json_column<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    raw: &str,
+) -> rusqlite::Result<T> {
+    serde_json::from_str(raw).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{column} is not what Greenlight wrote: {e}").into(),
+        )
+    })
 }
 
 #[cfg(test)]

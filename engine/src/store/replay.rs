@@ -5,63 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Store;
 use crate::error::{Error, Result};
-use crate::replay::CaseRecord;
+use domain::replay_run::CaseRecord;
+use domain::{Case, JudgeResult, RunOutput};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunStatus {
-    Running,
-    Completed,
-    Cancelled,
-    Interrupted,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::Cancelled => "cancelled",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "running" => RunStatus::Running,
-            "completed" => RunStatus::Completed,
-            "cancelled" => RunStatus::Cancelled,
-            _ => RunStatus::Interrupted,
-        }
-    }
-}
-
-/// Who started a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunTrigger {
-    /// Someone: the console's Replays page, the go-live, or the CLI.
-    Manual,
-    /// The suite's canary schedule.
-    Canary,
-}
-
-impl RunTrigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunTrigger::Manual => "manual",
-            RunTrigger::Canary => "canary",
-        }
-    }
-
-    fn parse(raw: &str) -> Self {
-        if raw == "canary" {
-            RunTrigger::Canary
-        } else {
-            RunTrigger::Manual
-        }
-    }
-}
+pub use domain::replay_run::{CaseStatus, RunStatus, RunTrigger};
 
 #[derive(Debug, Clone)]
 pub struct NewRun {
@@ -104,20 +51,22 @@ pub struct RunRow {
 pub struct StoredCase {
     pub ordinal: i64,
     pub case_id: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub pass: bool,
     pub overall_score: f64,
     pub duration_ms: i64,
-    pub case: serde_json::Value,
-    pub run: Option<serde_json::Value>,
-    pub judge: Option<serde_json::Value>,
+    /// The case as the golden set wrote it.
+    pub case: Case,
+    /// What the runner answered (none for a runner error).
+    pub run: Option<RunOutput>,
+    pub judge: Option<JudgeResult>,
     pub error: Option<String>,
 }
 
 impl StoredCase {
     /// The case as the run diff compares it.
     pub fn view(&self) -> domain::run_diff::CaseView {
-        domain::run_diff::CaseView::from_case_json(
+        domain::run_diff::CaseView::of(
             &self.case_id,
             self.run.as_ref(),
             self.judge.as_ref(),
@@ -204,10 +153,6 @@ fn to_json<T: Serialize>(value: &T) -> Result<String> {
         context: "encode JSON".into(),
         message: e.to_string(),
     })
-}
-
-fn from_json(raw: Option<String>) -> Option<serde_json::Value> {
-    raw.and_then(|text| serde_json::from_str(&text).ok())
 }
 
 impl Store {
@@ -333,6 +278,23 @@ impl Store {
         .await
     }
 
+    /// The suite's baseline run, if one was chosen.
+    pub async fn baseline_run(&self, suite: &str) -> Result<Option<RunRow>> {
+        let suite = suite.to_string();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.is_baseline = 1"
+                ),
+                [suite],
+                run_row,
+            )
+            .optional()
+            .map_err(|e| Error::db("read baseline run", e))
+        })
+        .await
+    }
+
     pub async fn list_runs(&self, limit: usize) -> Result<Vec<RunRow>> {
         self.write(move |conn| {
             let mut stmt = conn
@@ -375,13 +337,19 @@ impl Store {
                     Ok(StoredCase {
                         ordinal: row.get(0)?,
                         case_id: row.get(1)?,
-                        status: row.get(2)?,
+                        status: CaseStatus::parse(&row.get::<_, String>(2)?),
                         pass: row.get::<_, i64>(3)? != 0,
                         overall_score: row.get(4)?,
                         duration_ms: row.get(5)?,
-                        case: from_json(row.get(6)?).unwrap_or_default(),
-                        run: from_json(row.get(7)?),
-                        judge: from_json(row.get(8)?),
+                        case: super::json_column("case_json", &row.get::<_, String>(6)?)?,
+                        run: row
+                            .get::<_, Option<String>>(7)?
+                            .map(|raw| super::json_column("run_json", &raw))
+                            .transpose()?,
+                        judge: row
+                            .get::<_, Option<String>>(8)?
+                            .map(|raw| super::json_column("judge_json", &raw))
+                            .transpose()?,
                         error: row.get(9)?,
                     })
                 })
@@ -423,7 +391,7 @@ mod tests {
     use domain::{Case, GoldenSet};
 
     use super::*;
-    use crate::replay::CaseStatus;
+    use domain::replay_run::CaseStatus;
 
     fn case(id: &str) -> Case {
         let text = format!(
@@ -479,7 +447,7 @@ mod tests {
             cases[0].error.as_deref(),
             Some("Runner produced empty stdout.")
         );
-        assert_eq!(cases[0].case["id"], "A");
+        assert_eq!(cases[0].case.id, "A");
         assert_eq!(store.list_runs(10).await.unwrap().len(), 1);
     }
 

@@ -10,9 +10,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use crate::config::Retention;
 use crate::error::{Error, Result};
-use crate::probe::EnvironmentReport;
+use domain::history::Retention;
+use domain::probe::EnvironmentReport;
 
 /// What one pruning pass deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,18 +22,9 @@ pub struct PruneCounts {
     pub transitions: usize,
 }
 
-/// The verdict of a stored word (`probe_samples.readiness`, written by `readiness_word`).
-pub(super) fn readiness_of(word: &str) -> Readiness {
-    match word {
-        "ready" => Readiness::Ready,
-        "not_ready" => Readiness::NotReady,
-        _ => Readiness::Unknown,
-    }
-}
-
-fn counts_of(readiness: &str) -> RoundCounts {
+fn counts_of(readiness: Readiness) -> RoundCounts {
     let mut c = RoundCounts::default();
-    match readiness_of(readiness) {
+    match readiness {
         Readiness::Ready => c.ready = 1,
         Readiness::NotReady => c.not_ready = 1,
         Readiness::Unknown => c.unknown = 1,
@@ -41,7 +32,7 @@ fn counts_of(readiness: &str) -> RoundCounts {
     c
 }
 
-type RawRow = (f64, String, BTreeMap<String, f64>);
+type RawRow = (f64, Readiness, BTreeMap<String, f64>);
 
 fn raw_rows(conn: &Connection, env: &str, from: f64) -> Result<Vec<RawRow>> {
     let mut stmt = conn
@@ -55,7 +46,7 @@ fn raw_rows(conn: &Connection, env: &str, from: f64) -> Result<Vec<RawRow>> {
             let json: String = r.get(2)?;
             Ok((
                 r.get(0)?,
-                r.get(1)?,
+                Readiness::parse(&r.get::<_, String>(1)?),
                 serde_json::from_str(&json).unwrap_or_default(),
             ))
         })
@@ -118,15 +109,7 @@ fn transitions_since(conn: &Connection, env: &str, from: f64) -> Result<Vec<Tran
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SamplePoint {
     pub unix: f64,
-    pub readiness: String,
-}
-
-fn readiness_word(report: &EnvironmentReport) -> &'static str {
-    match report.readiness {
-        domain::probe::Readiness::Ready => "ready",
-        domain::probe::Readiness::NotReady => "not_ready",
-        domain::probe::Readiness::Unknown => "unknown",
-    }
+    pub readiness: Readiness,
 }
 
 /// Per-probe latencies of one round, plus `round`: the slowest probe, which is about how long
@@ -135,7 +118,7 @@ fn round_latencies(report: &EnvironmentReport) -> BTreeMap<String, f64> {
     let mut out: BTreeMap<String, f64> = report
         .probes
         .iter()
-        .filter_map(|p| Some((p.probe.clone(), p.latency_ms?)))
+        .filter_map(|p| Some((p.probe.to_string(), p.latency_ms?)))
         .collect();
     if let Some(slowest) = out.values().copied().reduce(f64::max) {
         out.insert(ROUND.to_string(), slowest);
@@ -199,7 +182,7 @@ pub type RoundWithSlo = (f64, EnvironmentReport, Vec<(String, domain::slo::Count
 struct EncodedRound {
     unix: f64,
     env: String,
-    readiness: &'static str,
+    readiness: Readiness,
     json: String,
     latencies: BTreeMap<String, f64>,
     latencies_json: String,
@@ -217,7 +200,7 @@ impl EncodedRound {
         Ok(Self {
             unix,
             env: report.environment.clone(),
-            readiness: readiness_word(report),
+            readiness: report.readiness,
             json: encode(&*super::evidence_cap::capped(report), "sample")?,
             latencies_json: encode(&latencies, "latencies")?,
             latencies,
@@ -229,7 +212,7 @@ impl EncodedRound {
         let (env, unix, readiness) = (&self.env, self.unix, self.readiness);
         tx.execute(
             "INSERT INTO probe_samples (environment, checked_unix, readiness, report_json, latencies_json) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![env, unix, readiness, self.json, self.latencies_json],
+            params![env, unix, readiness.as_str(), self.json, self.latencies_json],
         )
         .map_err(|e| Error::db("insert probe sample", e))?;
 
@@ -241,7 +224,7 @@ impl EncodedRound {
 
         super::slo::add_round(tx, env, unix, &self.slo)?;
 
-        let is_ready = readiness == "ready";
+        let is_ready = readiness == Readiness::Ready;
         let last: Option<bool> = tx
             .query_row(
                 "SELECT ready FROM readiness_transitions WHERE environment = ?1 ORDER BY at_unix DESC, id DESC LIMIT 1",
@@ -372,7 +355,7 @@ impl Store {
             let mut histograms: BTreeMap<String, LatencyHistogram> = BTreeMap::new();
             if use_raw {
                 for (_, readiness, latencies) in raw_rows(conn, &env, from)? {
-                    rounds.add(counts_of(&readiness));
+                    rounds.add(counts_of(readiness));
                     for (probe, ms) in latencies {
                         histograms.entry(probe).or_default().record(ms);
                     }
@@ -428,7 +411,7 @@ impl Store {
             if use_raw {
                 for (unix, readiness, latencies) in raw_rows(conn, &env, from)? {
                     let bucket = buckets.entry(slot(unix)).or_default();
-                    bucket.0.add(counts_of(&readiness));
+                    bucket.0.add(counts_of(readiness));
                     if let Some(ms) = latencies.get(ROUND) {
                         bucket.1.record(*ms);
                     }
@@ -510,7 +493,7 @@ impl Store {
                 .query_map(params![env, since_unix], |r| {
                     Ok(SamplePoint {
                         unix: r.get(0)?,
-                        readiness: r.get(1)?,
+                        readiness: Readiness::parse(&r.get::<_, String>(1)?),
                     })
                 })
                 .map_err(|e| Error::db("read samples", e))?;
@@ -545,7 +528,7 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| Error::db("read streak", e))?;
-            Ok(Some((readiness_of(&verdict), start)))
+            Ok(Some((Readiness::parse(&verdict), start)))
         })
         .await
     }

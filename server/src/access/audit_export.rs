@@ -5,7 +5,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::auth::{Principal, Role};
 
-use super::{Access, problem};
+use super::Access;
+use super::problem::problem;
 
 /// The whole audit log as JSON lines, oldest first (admins only), streamed a page of
 /// [`EXPORT_PAGE`] rows at a time: memory stays flat however long the log is.

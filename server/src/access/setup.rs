@@ -8,7 +8,9 @@ use axum::response::Response;
 use domain::auth::Role;
 use serde::Deserialize;
 
-use super::{Access, pages, problem, same_origin};
+use super::origin::same_origin;
+use super::problem::{problem, unavailable};
+use super::{Access, pages};
 
 #[derive(Deserialize)]
 pub struct SetupQuery {
@@ -49,7 +51,7 @@ pub(super) async fn setup(
     // --role admin` while it runs): then the link is dead too.
     let admin_exists = match access.app.store.has_admin().await {
         Ok(exists) => exists,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        Err(e) => return unavailable(&e),
     };
     if !valid || admin_exists {
         return pages::setup_error(
@@ -72,14 +74,12 @@ pub(super) async fn setup(
                 .await;
             pages::setup_done(&token)
         }
-        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        Err(e) => unavailable(&e),
     }
 }
 
+/// The code as given equals the one issued, compared in constant time (`subtle`).
 pub(super) fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }

@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::auth::Principal;
 use serde::Deserialize;
 
+use super::cookies::{SECURE_SESSION_COOKIE, SESSION_COOKIE, session_cookie};
 use super::limiter::{self, SignInLimiter};
-use super::{
-    Access, SECURE_SESSION_COOKIE, SESSION_COOKIE, problem, same_origin, session_cookie, urlencode,
-};
+use super::origin::same_origin;
+use super::problem::{problem, unavailable};
+use super::{Access, urlencode};
 
 /// Where to go after signing in: a path of this site only. Refused (and replaced by `/`):
 /// anything not starting with one `/`, a second `/` or `\` after it (`//host`, `/\host`), and
@@ -76,12 +77,12 @@ pub(super) async fn sign_in(
             return Redirect::to(&format!("/login?error=invalid&next={}", urlencode(&next)))
                 .into_response();
         }
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        Err(e) => return unavailable(&e),
     };
     access.limiter.clear(ip);
     let session = match store.create_session(&who.token_id).await {
         Ok(s) => s,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        Err(e) => return unavailable(&e),
     };
     let _ = store
         .audit(

@@ -1,5 +1,5 @@
 //! Where alerts go. Each channel is one small module behind [`Channel`]; every one of them is
-//! held to the same contract by `server/tests/alert_channels.rs`: a message reaches a real
+//! held to the same contract by `server/tests/integration/operations/channels.rs`: a message reaches a real
 //! receiver in the channel's own format, a receiver's refusal or silence is a failure in words
 //! without any secret, and redirects are never followed.
 

@@ -135,15 +135,21 @@ async fn a_finished_go_live_is_kept_unchanged_and_frees_the_pair() {
             Decision::NoGo,
             "Ana Operator",
             Some("Redis down in production"),
-            serde_json::json!({"verdict": "No-Go"}),
+            &report(domain::golive::Verdict::NoGo { failing: vec![] }),
         )
         .await
         .unwrap();
     assert_eq!(ended.decision, Some(Decision::NoGo));
-    assert_eq!(ended.report.as_ref().unwrap()["verdict"], "No-Go");
+    assert_eq!(ended.report.as_ref().unwrap().verdict.word(), "No-Go");
     assert!(matches!(
         store
-            .end_golive(g.id, Decision::Go, "x", None, serde_json::json!({}))
+            .end_golive(
+                g.id,
+                Decision::Go,
+                "x",
+                None,
+                &report(domain::golive::Verdict::Go)
+            )
             .await,
         Err(GoLiveError::Finished(_))
     ));
@@ -183,4 +189,13 @@ async fn a_finished_go_live_is_kept_unchanged_and_frees_the_pair() {
         store.golive(999).await,
         Err(GoLiveError::NotFound(999))
     ));
+}
+
+fn report(verdict: domain::golive::Verdict) -> domain::golive::VerdictReport {
+    domain::golive::VerdictReport {
+        verdict,
+        findings: vec![],
+        update: String::new(),
+        measured_unix: 1.0,
+    }
 }
