@@ -7,7 +7,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::config::Config;
 use crate::probe::Prober;
-use crate::replay::manager::ReplayManager;
+use crate::replay::background::BackgroundReplays;
 use crate::status_board::StatusBoard;
 use crate::store::Store;
 
@@ -17,7 +17,7 @@ pub struct AppState {
     pub store: Store,
     /// The Status page's cards, kept current as rounds are stored.
     pub board: Arc<StatusBoard>,
-    pub replays: Arc<ReplayManager>,
+    pub replays: Arc<BackgroundReplays>,
     /// The probes' HTTP client, shared so connections are reused; trusts `[server] ca_file`.
     pub prober: Prober,
     pub started: Instant,
@@ -56,7 +56,7 @@ impl AppState {
             config: Arc::new(config),
             store,
             board: Arc::new(StatusBoard::default()),
-            replays: Arc::new(ReplayManager::new(roots, Arc::clone(&metrics))),
+            replays: Arc::new(BackgroundReplays::new(roots, Arc::clone(&metrics))),
             started: Instant::now(),
             rounds: broadcast::channel(256).0,
             stopping: watch::channel(false).0,

@@ -9,6 +9,7 @@ use crate::model::{GoLiveDetail, GoLiveSummary, VerdictView};
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use domain::golive::Refusal;
     use domain::golive::{Check, Checklist, StepId};
     use engine::golive::GoLiveError;
     use engine::store::golive::{GoLiveRow, StepRecord};
@@ -20,12 +21,10 @@ mod ssr {
         fn from(e: GoLiveError) -> Self {
             match e {
                 GoLiveError::Store(inner) => inner.into(),
-                GoLiveError::NotFound(_) | GoLiveError::UnknownEnvironment(_) => {
+                GoLiveError::Refused(Refusal::NotFound(_)) | GoLiveError::UnknownEnvironment(_) => {
                     AppError::NotFound(sentence(&e))
                 }
-                GoLiveError::AlreadyActive { .. }
-                | GoLiveError::Finished(_)
-                | GoLiveError::Step(_)
+                GoLiveError::Refused(_)
                 | GoLiveError::WrongMode { .. }
                 | GoLiveError::GoRefused(_)
                 | GoLiveError::Replay(_) => AppError::Conflict(sentence(&e)),
@@ -113,7 +112,7 @@ mod ssr {
 
     /// The go-live as the page shows it, read afresh.
     pub async fn load(state: &engine::AppState, id: i64) -> Result<GoLiveDetail, AppError> {
-        let (row, records, checklist) = state.store.golive(id).await?;
+        let (row, records, checklist) = state.store.golive(id).await.map_err(GoLiveError::from)?;
         Ok(detail(
             &row,
             &records,

@@ -91,7 +91,7 @@ pub async fn start_replay(suite: String) -> Result<i64, AppError> {
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "replay not started");
-            use engine::replay::manager::StartError;
+            use engine::replay::background::StartError;
             let sentence = domain::text::sentence(&e.to_string());
             match e {
                 StartError::Store(inner) => AppError::from(inner),

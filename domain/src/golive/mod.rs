@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod decision;
+pub mod refusal;
 pub mod stability;
 pub mod steps;
 pub mod update;
@@ -11,6 +12,7 @@ pub mod verdict;
 
 pub use checklist::Checklist;
 pub use decision::Decision;
+pub use refusal::Refusal;
 pub use stability::{Reset, Round, Stability, stability};
 pub use steps::{Check, StepError, StepEvent, StepGuide, StepId, StepKind, StepState};
 pub use update::{UpdateFacts, leadership_update};

@@ -430,7 +430,7 @@ async fn release_gate_check(state: &AppState, now: f64) -> (Check, Value) {
         Ok(suite) => state.replays.running(&suite.name),
         Err(_) => None,
     };
-    // The manager forgets a run just after storing its end: the stored status decides.
+    // The background replays forget a run just after storing its end: the stored status decides.
     if let Some(run_id) = running
         && let Ok(Some(run)) = state.store.run(run_id).await
         && run.status == RunStatus::Running

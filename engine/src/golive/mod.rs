@@ -8,7 +8,7 @@ mod criteria;
 pub mod recent;
 
 use domain::Mode;
-use domain::golive::{Check, Checklist, StepEvent, StepId, Verdict, VerdictReport};
+use domain::golive::{Check, Checklist, Refusal, StepEvent, StepId, Verdict, VerdictReport};
 
 pub use checks::evaluate;
 pub use criteria::{go_criteria, verdict_report};
@@ -16,7 +16,7 @@ pub use criteria::{go_criteria, verdict_report};
 use crate::clock::now_unix;
 use crate::config::EnvironmentConfig;
 use crate::state::AppState;
-use crate::store::golive::{Decision, GoLiveRow, StepRecord};
+use crate::store::golive::{Decision, GoLiveRow, GoLiveStoreError, StepRecord};
 
 /// The environment pair a go-live takes live.
 #[derive(Clone, Copy)]
@@ -25,23 +25,30 @@ pub struct Pair<'a> {
     pub production: &'a EnvironmentConfig,
 }
 
+impl From<domain::golive::StepError> for GoLiveError {
+    fn from(e: domain::golive::StepError) -> Self {
+        GoLiveError::Refused(Refusal::Step(e))
+    }
+}
+
+impl From<GoLiveStoreError> for GoLiveError {
+    fn from(e: GoLiveStoreError) -> Self {
+        match e {
+            GoLiveStoreError::Store(inner) => GoLiveError::Store(inner),
+            GoLiveStoreError::Refused(refusal) => GoLiveError::Refused(refusal),
+        }
+    }
+}
+
 /// Why a go-live operation was refused, in words an operator can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum GoLiveError {
     #[error(transparent)]
     Store(#[from] crate::Error),
-    #[error("a go-live of {staging} → {production} is already in progress (#{id})")]
-    AlreadyActive {
-        id: i64,
-        staging: String,
-        production: String,
-    },
-    #[error("there is no go-live #{0}")]
-    NotFound(i64),
-    #[error("go-live #{0} is finished; start a new one")]
-    Finished(i64),
+    /// The go-live's own state refused it (already running, unknown, finished, a step out of
+    /// turn).
     #[error(transparent)]
-    Step(#[from] domain::golive::StepError),
+    Refused(#[from] Refusal),
     #[error("there is no environment named {0} in greenlight.toml; this go-live can only be read")]
     UnknownEnvironment(String),
     #[error(
@@ -140,7 +147,7 @@ async fn act_on_checklist(
 ) -> Result<Vec<(StepId, Check)>, GoLiveError> {
     let (row, _, checklist) = state.store.golive(id).await?;
     if row.ended_unix.is_some() {
-        return Err(GoLiveError::Finished(id));
+        return Err(Refusal::Finished(id).into());
     }
     let pair = pair_of(state, &row)?;
     // Refuse what the checklist would refuse before measuring anything: a check runs live
@@ -206,7 +213,7 @@ pub async fn staging_redeployed(state: &AppState, id: i64) -> Result<Option<f64>
 pub async fn start_gate_replay(state: &AppState, id: i64, actor: &str) -> Result<i64, GoLiveError> {
     let (row, _, checklist) = state.store.golive(id).await?;
     if row.ended_unix.is_some() {
-        return Err(GoLiveError::Finished(id));
+        return Err(Refusal::Finished(id).into());
     }
     pair_of(state, &row)?;
     if !checklist.is_open(StepId::ReleaseGate) {
@@ -223,7 +230,7 @@ pub async fn start_gate_replay(state: &AppState, id: i64, actor: &str) -> Result
         .start(&state.store, &state.config.suites, &suite.name)
         .await
         .map_err(|e| match e {
-            crate::replay::manager::StartError::Store(inner) => GoLiveError::Store(inner),
+            crate::replay::background::StartError::Store(inner) => GoLiveError::Store(inner),
             other => GoLiveError::Replay(other.to_string()),
         })?;
     // The replay runs whatever happens next; a failure to record the step's new state is

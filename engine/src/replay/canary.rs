@@ -9,7 +9,7 @@ use std::time::Duration;
 use domain::alert::{Alert, Rule};
 use tokio::task::JoinHandle;
 
-use super::manager::StartError;
+use super::background::StartError;
 use crate::clock::now_unix;
 use crate::config::{CanaryConfig, SuiteConfig};
 use crate::state::AppState;

@@ -1,12 +1,13 @@
 //! The replay harness: a golden set through the team's runner, every output judged, the run
 //! gated on its pass rate, stored and written out in the reference harness's format.
 
+pub mod background;
 pub mod baselines;
 pub mod canary;
 pub mod harness;
 pub mod indexed;
-pub mod manager;
 pub mod output;
+pub mod recorder;
 pub mod regressions;
 pub mod runner;
 

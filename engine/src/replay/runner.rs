@@ -52,6 +52,8 @@ pub enum RunnerSetupError {
     MissingSecret { header: String, var: String },
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    #[error("the runner URL `{shown}` is not an http:// or https:// URL ({reason})")]
+    Url { shown: String, reason: String },
 }
 
 impl Runner {
@@ -95,6 +97,33 @@ impl Runner {
             url: url.to_string(),
             headers,
         })
+    }
+
+    /// An HTTP runner (console suites and `--runner-url` alike): `url` must be an http(s) URL;
+    /// each `(header, variable)` of `secret_headers` is read from this process's environment
+    /// now, never from a file or the browser, and sent with every case after `headers`.
+    pub fn http_with_secrets<'a>(
+        url: &str,
+        mut headers: Vec<(String, String)>,
+        secret_headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        roots: &crate::tls::TrustedRoots,
+    ) -> Result<Self, RunnerSetupError> {
+        let bad_url = |reason: String| RunnerSetupError::Url {
+            shown: domain::secret::mask_url(url),
+            reason,
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| bad_url(e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(bad_url(format!("the scheme is {}", parsed.scheme())));
+        }
+        for (header, var) in secret_headers {
+            let value = std::env::var(var).map_err(|_| RunnerSetupError::MissingSecret {
+                header: header.to_string(),
+                var: var.to_string(),
+            })?;
+            headers.push((header.to_string(), value));
+        }
+        Self::http(url, headers, roots)
     }
 
     pub fn recorded(path: &Path) -> Result<Self, RunnerSetupError> {

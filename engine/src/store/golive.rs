@@ -9,7 +9,16 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use crate::clock::now_unix;
 use crate::error::Error;
-pub use crate::golive::GoLiveError;
+pub use domain::golive::Refusal;
+
+/// A go-live change that did not happen: the console failing, or the go-live refusing it.
+#[derive(Debug, thiserror::Error)]
+pub enum GoLiveStoreError {
+    #[error(transparent)]
+    Store(#[from] Error),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
 
 pub use domain::golive::Decision;
 
@@ -60,15 +69,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GoLiveRow> {
     })
 }
 
-fn get(conn: &Connection, id: i64) -> Result<GoLiveRow, GoLiveError> {
-    conn.query_row(
-        &format!("SELECT {ROW_COLUMNS} FROM golives WHERE id = ?1"),
-        [id],
-        row,
-    )
-    .optional()
-    .map_err(|e| Error::db("read go-live", e))?
-    .ok_or(GoLiveError::NotFound(id))
+fn get(conn: &Connection, id: i64) -> Result<Result<GoLiveRow, Refusal>, Error> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ROW_COLUMNS} FROM golives WHERE id = ?1"),
+            [id],
+            row,
+        )
+        .optional()
+        .map_err(|e| Error::db("read go-live", e))?
+        .ok_or(Refusal::NotFound(id)))
 }
 
 fn step_records(conn: &Connection, id: i64) -> Result<Vec<StepRecord>, Error> {
@@ -127,7 +137,7 @@ impl Store {
         staging: &str,
         production: &str,
         actor: &str,
-    ) -> Result<GoLiveRow, GoLiveError> {
+    ) -> Result<GoLiveRow, GoLiveStoreError> {
         let (staging, production, actor) = (
             staging.to_string(),
             production.to_string(),
@@ -143,7 +153,7 @@ impl Store {
                 .optional()
                 .map_err(|e| Error::db("read go-lives", e))?;
             if let Some(id) = active {
-                return Ok(Err(GoLiveError::AlreadyActive {
+                return Ok(Err(Refusal::AlreadyActive {
                     id,
                     staging,
                     production,
@@ -154,9 +164,10 @@ impl Store {
                 params![staging, production, now_unix(), actor],
             )
             .map_err(|e| Error::db("start go-live", e))?;
-            Ok(get(conn, conn.last_insert_rowid()))
+            get(conn, conn.last_insert_rowid())
         })
         .await?
+        .map_err(GoLiveStoreError::from)
     }
 
     /// Every go-live, newest first.
@@ -197,18 +208,19 @@ impl Store {
     pub async fn golive(
         &self,
         id: i64,
-    ) -> Result<(GoLiveRow, Vec<StepRecord>, Checklist), GoLiveError> {
+    ) -> Result<(GoLiveRow, Vec<StepRecord>, Checklist), GoLiveStoreError> {
         self.write(move |conn| {
-            let golive = match get(conn, id) {
+            let golive = match get(conn, id)? {
                 Ok(g) => g,
-                Err(e) => return Ok(Err(e)),
+                Err(refusal) => return Ok(Err(refusal)),
             };
             let records = step_records(conn, id)?;
             Ok(replay(&records)
                 .map(|checklist| (golive, records, checklist))
-                .map_err(GoLiveError::from))
+                .map_err(Refusal::from))
         })
         .await?
+        .map_err(GoLiveStoreError::from)
     }
 
     /// Records a step event (a confirmation, or the result of a check with what it saw)
@@ -220,15 +232,15 @@ impl Store {
         event: StepEvent,
         actor: &str,
         evidence: serde_json::Value,
-    ) -> Result<Checklist, GoLiveError> {
+    ) -> Result<Checklist, GoLiveStoreError> {
         let actor = actor.to_string();
         self.write(move |conn| {
-            let golive = match get(conn, id) {
+            let golive = match get(conn, id)? {
                 Ok(g) => g,
-                Err(e) => return Ok(Err(e)),
+                Err(refusal) => return Ok(Err(refusal)),
             };
             if golive.ended_unix.is_some() {
-                return Ok(Err(GoLiveError::Finished(id)));
+                return Ok(Err(Refusal::Finished(id)));
             }
             let records = step_records(conn, id)?;
             let mut checklist = match replay(&records) {
@@ -254,6 +266,7 @@ impl Store {
             Ok(Ok(checklist))
         })
         .await?
+        .map_err(GoLiveStoreError::from)
     }
 
     /// Ends a go-live with the operator's decision and the report of that moment.
@@ -264,28 +277,29 @@ impl Store {
         signed_by: &str,
         note: Option<&str>,
         report: &VerdictReport,
-    ) -> Result<GoLiveRow, GoLiveError> {
+    ) -> Result<GoLiveRow, GoLiveStoreError> {
         let report = serde_json::to_string(report).map_err(|e| Error::DatabaseState {
             context: "encode the verdict report".into(),
             message: e.to_string(),
         })?;
         let (signed_by, note) = (signed_by.to_string(), note.map(str::to_string));
         self.write(move |conn| {
-            let golive = match get(conn, id) {
+            let golive = match get(conn, id)? {
                 Ok(g) => g,
-                Err(e) => return Ok(Err(e)),
+                Err(refusal) => return Ok(Err(refusal)),
             };
             if golive.ended_unix.is_some() {
-                return Ok(Err(GoLiveError::Finished(id)));
+                return Ok(Err(Refusal::Finished(id)));
             }
             conn.execute(
                 "UPDATE golives SET ended_unix = ?2, decision = ?3, signed_by = ?4, note = ?5, report_json = ?6 WHERE id = ?1",
                 params![id, now_unix(), decision.as_str(), signed_by, note, report],
             )
             .map_err(|e| Error::db("end go-live", e))?;
-            Ok(get(conn, id))
+            get(conn, id)
         })
         .await?
+        .map_err(GoLiveStoreError::from)
     }
 }
 

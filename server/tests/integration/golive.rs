@@ -343,7 +343,7 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
     assert_eq!(kept.verdict, Verdict::Go);
     assert!(matches!(
         engine::golive::act(&state, id, StepId::ConfirmInputs, Action::Check, "ana").await,
-        Err(GoLiveError::Finished(_))
+        Err(GoLiveError::Refused(domain::golive::Refusal::Finished(_)))
     ));
 
     // A second go-live of the same pair: the recent replay carries over, so after the two

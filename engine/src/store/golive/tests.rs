@@ -1,4 +1,4 @@
-use domain::golive::{Check, StepError, StepEvent, StepId};
+use domain::golive::{Check, Refusal, StepError, StepEvent, StepId};
 
 use super::*;
 
@@ -25,7 +25,7 @@ async fn one_active_go_live_per_pair_events_replay_into_the_checklist() {
         .unwrap();
     assert!(matches!(
         store.start_golive("staging", "production", "ben").await,
-        Err(GoLiveError::AlreadyActive { id, .. }) if id == g.id
+        Err(GoLiveStoreError::Refused(Refusal::AlreadyActive { id, .. })) if id == g.id
     ));
     // Another pair may run at the same time.
     store
@@ -55,10 +55,12 @@ async fn one_active_go_live_per_pair_events_replay_into_the_checklist() {
                 serde_json::json!({})
             )
             .await,
-        Err(GoLiveError::Step(StepError::NotOpenYet {
-            step: 4,
-            blocking: 2
-        }))
+        Err(GoLiveStoreError::Refused(Refusal::Step(
+            StepError::NotOpenYet {
+                step: 4,
+                blocking: 2
+            }
+        )))
     ));
     assert!(matches!(
         store
@@ -73,7 +75,9 @@ async fn one_active_go_live_per_pair_events_replay_into_the_checklist() {
                 serde_json::json!({})
             )
             .await,
-        Err(GoLiveError::Step(StepError::NothingToConfirm(2)))
+        Err(GoLiveStoreError::Refused(Refusal::Step(
+            StepError::NothingToConfirm(2)
+        )))
     ));
     store
         .record_step(
@@ -151,7 +155,7 @@ async fn a_finished_go_live_is_kept_unchanged_and_frees_the_pair() {
                 &report(domain::golive::Verdict::Go)
             )
             .await,
-        Err(GoLiveError::Finished(_))
+        Err(GoLiveStoreError::Refused(Refusal::Finished(_)))
     ));
     assert!(matches!(
         store
@@ -163,7 +167,7 @@ async fn a_finished_go_live_is_kept_unchanged_and_frees_the_pair() {
                 serde_json::json!({})
             )
             .await,
-        Err(GoLiveError::Finished(_))
+        Err(GoLiveStoreError::Refused(Refusal::Finished(_)))
     ));
     // The pair is free again; the old record stays.
     let next = store
@@ -187,7 +191,7 @@ async fn a_finished_go_live_is_kept_unchanged_and_frees_the_pair() {
     }
     assert!(matches!(
         store.golive(999).await,
-        Err(GoLiveError::NotFound(999))
+        Err(GoLiveStoreError::Refused(Refusal::NotFound(999)))
     ));
 }
 

@@ -180,9 +180,8 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         total: checked.total,
         junit_suite: args.junit.as_ref().map(|_| suite_name.clone()),
         markdown: args.markdown.is_some(),
-        store: stored_run
-            .clone()
-            .map(|(store, run_id)| (store, run_id, runtime.handle().clone())),
+        stored: stored_run.clone(),
+        runtime: runtime.handle().clone(),
         progress: progress::Progress::new(args.progress, checked.total),
     };
     let (tx, rx) = tokio::sync::mpsc::channel(256);
@@ -296,14 +295,11 @@ fn finish(args: &ReplayArgs, runtime: &tokio::runtime::Runtime, done: Finished) 
         }
     };
     if let Some((store, run_id)) = &done.stored_run {
-        let status = if outcome.cancelled {
-            engine::store::RunStatus::Cancelled
-        } else {
-            engine::store::RunStatus::Completed
-        };
         let json = std::fs::read_to_string(&summary_path).unwrap_or_else(|_| header.text());
-        match runtime.block_on(store.finish_run(*run_id, status, &summary, json)) {
-            Ok(()) => eprintln!(
+        let closed =
+            engine::replay::recorder::close_run(store, *run_id, outcome.cancelled, &summary, json);
+        match runtime.block_on(closed) {
+            Ok(_) => eprintln!(
                 "greenlight replay: stored as run {run_id} in {}",
                 store.path().display()
             ),

@@ -40,25 +40,17 @@ fn is_executable(path: &Path) -> bool {
 
 pub fn build_runner(args: &ReplayArgs, cwd: &Path) -> Result<Runner, String> {
     if let Some(url) = &args.runner_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "--runner-url `{}` must start with http:// or https://",
-                domain::secret::mask_url_credentials(url)
-            ));
-        }
-        let mut headers = Vec::new();
+        let mut secret_headers = Vec::new();
         for spec in &args.runner_header {
-            let Some((name, var)) = spec.split_once('=') else {
+            let Some(pair) = spec.split_once('=') else {
                 return Err(format!("--runner-header `{spec}` must be NAME=ENV_VAR"));
             };
-            let value = std::env::var(var).map_err(|_| {
-                format!("--runner-header {name}: environment variable {var} is not set")
-            })?;
-            headers.push((name.to_string(), value));
+            secret_headers.push(pair);
         }
         let roots = crate::cli::trusted_roots(args.ca_file.as_deref())
             .map_err(|e| format!("--ca-file: {e}"))?;
-        return Runner::http(url, headers, &roots).map_err(|e| e.to_string());
+        return Runner::http_with_secrets(url, Vec::new(), secret_headers, &roots)
+            .map_err(|e| format!("--runner-url: {e}"));
     }
     if let Some(path) = &args.recorded_runs {
         return Runner::recorded(path).map_err(|e| e.to_string());

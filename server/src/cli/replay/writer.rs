@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use domain::SummaryRow;
 use engine::replay::CaseRecord;
 use engine::replay::output::{RunDir, junit_testcase, markdown_failed_row};
+use engine::replay::recorder::Recorder;
 use tokio::sync::mpsc::Receiver;
 
 use super::baseline_out::NewOutputs;
@@ -108,7 +109,10 @@ pub struct Collector {
     /// The suite name, when a JUnit report is wanted.
     pub junit_suite: Option<String>,
     pub markdown: bool,
-    pub store: Option<(engine::Store, i64, tokio::runtime::Handle)>,
+    /// The stored run (`--data-dir`), its cases stored through the shared recorder.
+    pub stored: Option<(engine::Store, i64)>,
+    /// The runtime the recorder's store calls run on (this collector has a thread of its own).
+    pub runtime: tokio::runtime::Handle,
     pub progress: Progress,
 }
 
@@ -125,26 +129,20 @@ impl Collector {
     /// Takes finished cases until the run is over. Per case it keeps one summary row; report
     /// lines only when a report is asked for, and only failures for the Markdown table.
     pub fn consume(mut self, mut rx: Receiver<CaseRecord>) -> Collected {
-        let mut rows: Vec<Option<SummaryRow>> = Vec::new();
-        rows.resize_with(self.total, || None);
+        let mut recorder = Recorder::new(self.total, self.stored.clone());
         let mut testcases: Vec<Option<String>> = Vec::new();
         if self.junit_suite.is_some() {
             testcases.resize_with(self.total, || None);
         }
-        let mut critical: Vec<usize> = Vec::new();
+        let mut critical: Vec<(usize, String)> = Vec::new();
         let mut failed_rows: Vec<(usize, String)> = Vec::new();
         while let Some(record) = rx.blocking_recv() {
-            if let Some((store, run_id, handle)) = &self.store
-                && let Err(e) = handle.block_on(store.record_case(*run_id, &record))
-            {
-                tracing::error!(error = %e, "cannot store a replay case");
-            }
-            let index = record.index;
-            if index >= rows.len() {
+            if !self.runtime.block_on(recorder.record(&record)) {
                 continue;
             }
+            let index = record.index;
             if record.judge.as_ref().is_some_and(domain::critical_failure) {
-                critical.push(index);
+                critical.push((index, record.case.id.clone()));
             }
             if let Some(suite) = &self.junit_suite {
                 testcases[index] = Some(junit_testcase(suite, &record));
@@ -154,23 +152,15 @@ impl Collector {
             {
                 failed_rows.push((index, row));
             }
-            rows[index] = Some(record.summary_row());
             self.progress
                 .tick(record.judge.as_ref().is_some_and(|j| j.pass));
         }
         self.progress.finish();
-        critical.sort_unstable();
+        critical.sort_unstable_by_key(|(index, _)| *index);
         failed_rows.sort_unstable_by_key(|(index, _)| *index);
-        let critical = critical
-            .into_iter()
-            .filter_map(|i| rows[i].as_ref().map(|r| r.case_id.clone()))
-            .collect();
-        // `filter_map` collects in the same allocation (a row and its `Option` have the same
-        // size); `flatten` would copy every row into a new one, 6 MB at 100,000 cases.
-        #[allow(clippy::filter_map_identity)]
-        let rows: Vec<SummaryRow> = rows.into_iter().filter_map(|row| row).collect();
+        let (rows, _) = recorder.finish();
         Collected {
-            critical,
+            critical: critical.into_iter().map(|(_, id)| id).collect(),
             rows,
             testcases: testcases.into_iter().flatten().collect(),
             failed_rows: failed_rows.into_iter().map(|(_, row)| row).collect(),

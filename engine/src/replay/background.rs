@@ -1,5 +1,6 @@
-//! Replays started from the console: one task per run, cancellable, every case stored as it
-//! finishes. The browser names a configured suite; commands and URLs come from configuration.
+//! Replays the console runs in the background: one task per run, at most one per suite,
+//! cancellable, every case stored as it finishes (through the `recorder` the CLI uses too). The
+//! browser names a configured suite; commands and URLs come from configuration.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use super::baselines::Baselines;
 use super::harness::{CaseRecord, ReplaySpec, run_replay};
 use super::output::SummaryFile;
+use super::recorder::{Recorder, close_run};
 use super::runner::Runner;
 use crate::config::{RunnerConfig, SuiteConfig};
 use crate::store::{NewRun, RunStatus, RunTrigger, Store};
@@ -46,7 +48,8 @@ pub enum StartError {
     Store(#[from] crate::Error),
 }
 
-pub struct ReplayManager {
+/// The console's replays in the background: which are running, and how to start or stop one.
+pub struct BackgroundReplays {
     active: Mutex<HashMap<i64, (String, watch::Sender<bool>)>>,
     /// Suites between "not running" and their run being in `active`: reading the golden set
     /// and storing the run are awaited, and a second start must not slip in meanwhile.
@@ -57,7 +60,7 @@ pub struct ReplayManager {
     metrics: Arc<crate::metrics::Metrics>,
 }
 
-impl ReplayManager {
+impl BackgroundReplays {
     pub fn new(roots: TrustedRoots, metrics: Arc<crate::metrics::Metrics>) -> Self {
         Self {
             active: Mutex::default(),
@@ -149,6 +152,7 @@ impl ReplayManager {
         let baselines = baseline_outputs(store, suite).await?;
         let suite_version = golden.version().to_string();
         let (cases, selection) = pick(golden.into_cases());
+        let total = cases.len();
         if cases.is_empty() {
             return Err(StartError::GoldenSet {
                 suite: suite.to_string(),
@@ -178,7 +182,7 @@ impl ReplayManager {
             baselines: Baselines::from_outputs(baselines),
             on_finish: None,
         };
-        let manager = Arc::clone(self);
+        let replays = Arc::clone(self);
         let store = store.clone();
         let min_pass_rate = config.min_pass_rate;
         let golden_set_path = config.golden_set.display().to_string();
@@ -186,23 +190,18 @@ impl ReplayManager {
         tokio::spawn(async move {
             let runner_cmd = spec.runner.describe();
             let (tx, mut rx) = mpsc::channel::<CaseRecord>(64);
-            let recorder_store = store.clone();
-            let recorder = tokio::spawn(async move {
-                let mut rows = Vec::new();
+            let mut recorder = Recorder::new(total, Some((store.clone(), run_id)));
+            let recording = tokio::spawn(async move {
                 while let Some(record) = rx.recv().await {
-                    if let Err(e) = recorder_store.record_case(run_id, &record).await {
-                        tracing::error!(run = run_id, error = %e, "cannot store a replay case");
-                    }
-                    rows.push((record.index, record.summary_row()));
+                    recorder.record(&record).await;
                 }
-                rows.sort_by_key(|(index, _)| *index);
-                rows.into_iter().map(|(_, row)| row).collect::<Vec<_>>()
+                recorder.finish().0
             });
             let started = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
             let outcome = run_replay(spec, tx, cancel_rx).await;
-            let rows = recorder.await.unwrap_or_default();
+            let rows = recording.await.unwrap_or_default();
             let summary = domain::summarize_rows(rows, min_pass_rate);
             let timestamp = domain::time::compact_utc(started.as_secs() as i64);
             let header = SummaryFile {
@@ -211,21 +210,20 @@ impl ReplayManager {
                 runner_cmd: &runner_cmd,
                 summary: &summary,
             };
-            let json = header.text();
-            let status = if outcome.cancelled {
-                RunStatus::Cancelled
-            } else {
-                RunStatus::Completed
-            };
-            if let Err(e) = store.finish_run(run_id, status, &summary, json).await {
-                tracing::error!(run = run_id, error = %e, "cannot finish the replay run");
-            }
+            let status =
+                match close_run(&store, run_id, outcome.cancelled, &summary, header.text()).await {
+                    Ok(status) => status,
+                    Err(e) => {
+                        tracing::error!(run = run_id, error = %e, "cannot finish the replay run");
+                        RunStatus::Interrupted
+                    }
+                };
             let counted = match (outcome.cancelled, summary.block_build) {
                 (true, _) => crate::metrics::ReplayOutcome::Cancelled,
                 (false, true) => crate::metrics::ReplayOutcome::Blocked,
                 (false, false) => crate::metrics::ReplayOutcome::Passed,
             };
-            manager.metrics.observe_replay(&suite_name, counted);
+            replays.metrics.observe_replay(&suite_name, counted);
             tracing::info!(
                 run = run_id,
                 status = status.as_str(),
@@ -234,7 +232,7 @@ impl ReplayManager {
                 seconds = outcome.duration.as_secs_f64(),
                 "replay finished"
             );
-            manager.lock().remove(&run_id);
+            replays.lock().remove(&run_id);
         });
         Ok(run_id)
     }
@@ -251,19 +249,18 @@ pub fn build_runner(config: &RunnerConfig, roots: &TrustedRoots) -> Result<Runne
             url,
             headers,
             secret_headers,
-        } => {
-            let mut all: Vec<(String, String)> = headers
+        } => Runner::http_with_secrets(
+            url,
+            headers
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            for (header, var) in secret_headers {
-                let value = std::env::var(var).map_err(|_| {
-                    format!("environment variable {var} (for header {header}) is not set")
-                })?;
-                all.push((header.clone(), value));
-            }
-            Runner::http(url, all, roots).map_err(|e| e.to_string())
-        }
+                .collect(),
+            secret_headers
+                .iter()
+                .map(|(header, var)| (header.as_str(), var.as_str())),
+            roots,
+        )
+        .map_err(|e| e.to_string()),
         RunnerConfig::Recorded { file } => Runner::recorded(file).map_err(|e| e.to_string()),
     }
 }
