@@ -40,10 +40,7 @@ mod ssr {
     pub fn outcomes(checked: &[(StepId, Check)]) -> serde_json::Value {
         checked
             .iter()
-            .map(|(step, check)| {
-                let outcome = serde_json::to_value(check).unwrap_or_default();
-                serde_json::json!({"step": step.number(), "outcome": outcome["outcome"]})
-            })
+            .map(|(step, check)| serde_json::json!({"step": step.number(), "outcome": check.outcome()}))
             .collect()
     }
 
@@ -73,13 +70,13 @@ mod ssr {
                 let guide = step.guide();
                 let last = records.iter().rev().find(|r| r.step == step);
                 let state = checklist.state(step).clone();
-                let waiting = matches!(
-                    &state,
+                let running_replay = match &state {
                     domain::golive::StepState::Checked {
-                        check: Check::Waiting { .. },
+                        check: Check::Waiting { replay_run, .. },
                         ..
-                    }
-                );
+                    } => *replay_run,
+                    _ => None,
+                };
                 StepView {
                     step,
                     number: step.number(),
@@ -94,10 +91,7 @@ mod ssr {
                     last_by: last.map(|r| r.actor.clone()),
                     evidence: last
                         .map(|r| serde_json::to_string_pretty(&r.evidence).unwrap_or_default()),
-                    running_replay: last
-                        .filter(|_| waiting)
-                        .and_then(|r| r.evidence.get("running_run"))
-                        .and_then(serde_json::Value::as_i64),
+                    running_replay,
                 }
             })
             .collect();
@@ -169,9 +163,8 @@ pub async fn run_step(
 ) -> Result<GoLiveDetail, AppError> {
     use engine::golive::Action;
     let caller = super::authorize(domain::auth::Role::Operator)?;
-    let step: domain::golive::StepId =
-        serde_json::from_value(serde_json::Value::String(step.clone()))
-            .map_err(|_| AppError::BadRequest(format!("There is no step {step:?}.")))?;
+    let step = domain::golive::StepId::parse(&step)
+        .ok_or_else(|| AppError::BadRequest(format!("There is no step {step:?}.")))?;
     let action = if confirm {
         Action::Confirm { note }
     } else {
@@ -219,8 +212,8 @@ pub async fn sign_off(
 ) -> Result<GoLiveDetail, AppError> {
     use engine::store::golive::Decision;
     let caller = super::authorize(domain::auth::Role::Operator)?;
-    let decision: Decision = serde_json::from_value(serde_json::Value::String(decision.clone()))
-        .map_err(|_| AppError::BadRequest(format!("Unknown decision {decision:?}.")))?;
+    let decision = Decision::parse(&decision)
+        .ok_or_else(|| AppError::BadRequest(format!("Unknown decision {decision:?}.")))?;
     let (_, report) = engine::golive::sign_off(
         &caller.state,
         id,

@@ -43,10 +43,7 @@ pub fn step_result(state: &StepState) -> (Option<String>, Option<String>) {
 
 /// The step's key as the server functions take it (`update_staging`).
 pub fn step_key(step: StepId) -> String {
-    serde_json::to_value(step)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    step.key().to_string()
 }
 
 #[component]

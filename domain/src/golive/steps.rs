@@ -38,6 +38,41 @@ pub struct StepGuide {
 }
 
 impl StepId {
+    /// The step's key (`update_staging`): its serde form, how it is stored and sent.
+    pub fn key(self) -> &'static str {
+        match self {
+            StepId::ConfirmInputs => "confirm_inputs",
+            StepId::PolicyDecision => "policy_decision",
+            StepId::UpdateStaging => "update_staging",
+            StepId::ValidateStaging => "validate_staging",
+            StepId::VerifyStagingEndpoints => "verify_staging_endpoints",
+            StepId::StagingStable => "staging_stable",
+            StepId::UpdateProduction => "update_production",
+            StepId::ValidateProduction => "validate_production",
+            StepId::VerifyProductionEndpoints => "verify_production_endpoints",
+            StepId::ReleaseGate => "release_gate",
+        }
+    }
+
+    /// The step of a key; `None` for a key that names no step.
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+impl Check {
+    /// The outcome's word (`pass`, `fail`, `unknown`, `waiting`), as serde tags it.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Check::Pass { .. } => "pass",
+            Check::Fail { .. } => "fail",
+            Check::Unknown { .. } => "unknown",
+            Check::Waiting { .. } => "waiting",
+        }
+    }
+}
+
+impl StepId {
     pub const ALL: [StepId; 10] = [
         StepId::ConfirmInputs,
         StepId::PolicyDecision,
@@ -157,10 +192,13 @@ pub enum Check {
     Unknown {
         missing: String,
     },
-    /// In progress (the stability window): how long is left.
+    /// In progress (the stability window, a running replay): how long is left.
     Waiting {
         summary: String,
         remaining_secs: f64,
+        /// The replay run being waited for (step 10), so the page can follow it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replay_run: Option<i64>,
     },
 }
 

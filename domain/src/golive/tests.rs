@@ -74,6 +74,7 @@ fn automatic_step_transitions() {
                 check: Check::Waiting {
                     summary: "ready for 3 h".into(),
                     remaining_secs: 75_600.0,
+                    replay_run: None,
                 },
             },
         )
@@ -482,4 +483,20 @@ fn update_while_waiting_for_stability_and_on_hold() {
     assert!(text.contains("- Replay harness: no run yet."));
     assert!(text.contains("- Remaining gap: step 6 of 10, staging stays ready for 24 hours."));
     assert!(text.contains("Next action: complete step 6 (staging stays ready for 24 hours), then promote to production."));
+}
+
+#[test]
+fn step_keys_and_outcome_words_are_their_serde_forms() {
+    for step in StepId::ALL {
+        assert_eq!(serde_json::to_value(step).unwrap(), step.key());
+        assert_eq!(StepId::parse(step.key()), Some(step));
+    }
+    assert_eq!(StepId::parse("deploy_everything"), None);
+    let check = Check::Unknown {
+        missing: "x".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&check).unwrap()["outcome"],
+        check.outcome()
+    );
 }

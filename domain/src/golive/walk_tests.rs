@@ -168,6 +168,7 @@ fn a_step_that_stops_passing_makes_every_later_step_start_over() {
         evaluated(Check::Waiting {
             summary: "restarted".into(),
             remaining_secs: 60.0,
+            replay_run: None,
         }),
     )
     .unwrap();
@@ -194,6 +195,7 @@ fn the_checklist_criterion_names_the_first_open_step_and_why() {
         evaluated(Check::Waiting {
             summary: "Ready so far; 42 min to go.".into(),
             remaining_secs: 2_520.0,
+            replay_run: None,
         }),
     )
     .unwrap();

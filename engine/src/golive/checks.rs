@@ -340,6 +340,7 @@ async fn staging_stable(
                 None => format!("Ready so far; {} to go.", to_go(remaining_secs)),
             },
             remaining_secs,
+            replay_run: None,
         },
         // Nothing measured lately: could not be measured (Hold), not measured bad.
         Stability::NotReady {
@@ -359,6 +360,7 @@ async fn staging_stable(
                 window_words(window as u64)
             ),
             remaining_secs: window,
+            replay_run: None,
         },
         Stability::NoHistory => unknown(
             "Staging has no readiness round since it was redeployed yet; the next probe round starts the clock.",
@@ -405,12 +407,25 @@ async fn latest_replay(state: &AppState) -> Result<(Option<ReplayFact>, String, 
     Ok((fact, version, suite.min_pass_rate))
 }
 
-pub(super) async fn gate_finding(state: &AppState, now: f64) -> (Finding, Value) {
+/// What the release gate was judged on: the suite's newest whole run, its version and its gate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(super) struct GateEvidence {
+    pub run: Option<ReplayFact>,
+    pub suite_version: String,
+    pub min_pass_rate: f64,
+}
+
+/// The release gate now, and what it was judged on (none when the suite cannot be read).
+pub(super) async fn gate_finding(state: &AppState, now: f64) -> (Finding, Option<GateEvidence>) {
     match latest_replay(state).await {
-        Err(e) => (Finding::Unmeasured { missing: e }, json!({})),
-        Ok((fact, version, min)) => (
-            release_gate(fact.as_ref(), &version, min, now),
-            json!({ "run": fact, "suite_version": version, "min_pass_rate": min }),
+        Err(e) => (Finding::Unmeasured { missing: e }, None),
+        Ok((run, suite_version, min_pass_rate)) => (
+            release_gate(run.as_ref(), &suite_version, min_pass_rate, now),
+            Some(GateEvidence {
+                run,
+                suite_version,
+                min_pass_rate,
+            }),
         ),
     }
 }
@@ -442,12 +457,16 @@ async fn release_gate_check(state: &AppState, now: f64) -> (Check, Value) {
                     run.finished_cases, run.total_cases
                 ),
                 remaining_secs: 0.0,
+                replay_run: Some(run_id),
             },
             json!({ "running_run": run_id }),
         );
     }
     let (finding, evidence) = gate_finding(state, now).await;
-    (check_of(finding), evidence)
+    (
+        check_of(finding),
+        evidence.map_or_else(|| json!({}), |g| json!(g)),
+    )
 }
 
 /// Runs step `step`'s automatic check now. Confirm-then-verify steps are verified here too

@@ -7,10 +7,9 @@ use domain::golive::{
     verdict,
 };
 use domain::probe::{Findings, ProbeKind, ProbeStatus};
-use serde_json::{Value, json};
 
 use super::Pair;
-use super::checks::{evidence_of, gate_finding};
+use super::checks::{GateEvidence, gate_finding};
 use crate::config::EnvironmentConfig;
 use crate::probe::EnvironmentReport;
 use crate::state::AppState;
@@ -163,13 +162,13 @@ pub(super) fn strict_flags(report: &EnvironmentReport, env: &str, action: String
     }
 }
 
-/// Every Go criterion, measured now, with the evidence behind them.
-pub async fn go_criteria(
+/// Every Go criterion, measured now, with what the release gate was judged on.
+pub(super) async fn go_criteria(
     state: &AppState,
     pair: Pair<'_>,
     checklist: &Checklist,
     now: f64,
-) -> (Vec<CriterionFinding>, Value) {
+) -> (Vec<CriterionFinding>, Option<GateEvidence>) {
     let production = pair.production.name.as_str();
     let (report, (gate, gate_evidence)) = tokio::join!(
         state.prober.probe(pair.production),
@@ -209,10 +208,7 @@ pub async fn go_criteria(
     .into_iter()
     .map(|(criterion, finding)| CriterionFinding { criterion, finding })
     .collect();
-    (
-        findings,
-        json!({ "production": evidence_of(&report), "release_gate": gate_evidence }),
-    )
+    (findings, gate_evidence)
 }
 
 /// The verdict measured now, with its findings and the leadership update written from the
@@ -223,7 +219,7 @@ pub async fn verdict_report(
     checklist: &Checklist,
     now: f64,
 ) -> VerdictReport {
-    let ((findings, evidence), staging_report) = tokio::join!(
+    let ((findings, gate), staging_report) = tokio::join!(
         go_criteria(state, pair, checklist, now),
         state.prober.probe(pair.staging)
     );
@@ -256,14 +252,8 @@ pub async fn verdict_report(
             "ready (200), dependencies healthy, Inngest in cloud mode with the expected functions."
                 .into(),
     });
-    let gate = evidence.get("release_gate");
-    let replay = gate
-        .and_then(|g| g.get("run"))
-        .and_then(|r| serde_json::from_value(r.clone()).ok());
-    let min_pass_rate = gate
-        .and_then(|g| g.get("min_pass_rate"))
-        .and_then(Value::as_f64)
-        .unwrap_or(0.95);
+    let replay = gate.as_ref().and_then(|g| g.run.clone());
+    let min_pass_rate = gate.as_ref().map_or(0.95, |g| g.min_pass_rate);
     let update = leadership_update(&UpdateFacts {
         staging: pair.staging.name.to_string(),
         production: pair.production.name.to_string(),

@@ -11,7 +11,7 @@ use domain::Mode;
 use domain::golive::{Check, Checklist, Refusal, StepEvent, StepId, Verdict, VerdictReport};
 
 pub use checks::evaluate;
-pub use criteria::{go_criteria, verdict_report};
+pub use criteria::verdict_report;
 
 use crate::clock::now_unix;
 use crate::config::EnvironmentConfig;

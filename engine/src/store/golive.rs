@@ -111,8 +111,7 @@ fn step_records(conn: &Connection, id: i64) -> Result<Vec<StepRecord>, Error> {
             id,
             at_unix,
             actor,
-            step: serde_json::from_value(serde_json::Value::String(step.clone()))
-                .map_err(|_| decode("step", &step))?,
+            step: StepId::parse(&step).ok_or_else(|| decode("step", &step))?,
             event: serde_json::from_str(&event).map_err(|_| decode("event", &event))?,
             evidence: serde_json::from_str(&evidence).unwrap_or_default(),
         });
@@ -250,10 +249,7 @@ impl Store {
             if let Err(e) = checklist.apply(step, event.clone()) {
                 return Ok(Err(e.into()));
             }
-            let step_name = serde_json::to_value(step)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let step_name = step.key();
             let event_json = serde_json::to_string(&event).map_err(|e| Error::DatabaseState {
                 context: "encode go-live event".into(),
                 message: e.to_string(),

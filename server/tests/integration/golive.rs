@@ -268,7 +268,7 @@ async fn a_go_live_walks_to_go_and_a_production_redis_outage_turns_the_next_one_
         "{checked:#?}"
     );
     assert!(
-        matches!(&checked[3].1, Check::Waiting { summary, remaining_secs } if summary.contains("to go") && *remaining_secs > 30.0),
+        matches!(&checked[3].1, Check::Waiting { summary, remaining_secs, .. } if summary.contains("to go") && *remaining_secs > 30.0),
         "{checked:#?}"
     );
 
@@ -477,6 +477,7 @@ async fn the_stability_clock_restarts_visibly_naming_what_failed() {
         Check::Waiting {
             summary,
             remaining_secs,
+            ..
         } => {
             assert!(summary.contains("the clock is stopped"), "{summary}");
             assert!(
@@ -507,7 +508,7 @@ async fn the_stability_clock_restarts_visibly_naming_what_failed() {
     let (check, _) =
         engine::golive::evaluate(state, pair, StepId::StagingStable, now(), None).await;
     assert!(
-        matches!(&check, Check::Waiting { summary, remaining_secs }
+        matches!(&check, Check::Waiting { summary, remaining_secs, .. }
             if summary.starts_with("The clock restarted after a round that was not ready at")
                 && summary.contains("could not connect to")
                 && summary.ends_with("1 min to go.")
