@@ -13,6 +13,9 @@
 //! `:Ab3` as host and port and raises "Port could not be cast to integer value". The reference
 //! service cannot connect with such a URL; Greenlight says so (and how to fix it: percent-encode)
 //! instead of pinging successfully a Redis the service will never reach.
+//!
+//! Hand-written on purpose: a URL the reference service's redis-py connects with must be
+//! accepted and one it refuses refused; the `url` crate's rules differ (a raw `/` in a password).
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! The console's own health, in the reference service's shape, so Greenlight can be watched by
 //! the same probes it runs against others (and by itself, in the example workspace).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use domain::{DependencyCheck, RuntimeReport};
 
@@ -68,16 +68,9 @@ pub async fn runtime_report(state: &AppState) -> RuntimeReport {
     let (database, redis) = tokio::join!(database, redis);
     let mut checks = vec![database];
     checks.extend(redis);
-    RuntimeReport::from_checks(checks, now_rfc3339())
+    RuntimeReport::from_checks(checks, crate::clock::now_rfc3339())
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-pub fn now_rfc3339() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    domain::time::rfc3339_utc(now.as_secs() as i64, now.subsec_nanos())
 }

@@ -12,6 +12,9 @@
 //! position array sliced per id, and `j2len` is a vector indexed by `j + 1` that is cleared
 //! entry by entry after each row. The vectors live in a per-thread scratch space reused by
 //! every comparison, and ASCII text is compared byte by byte.
+//!
+//! Hand-written on purpose: the reliability score must be the reference's to the last digit, so
+//! this follows CPython line for line and is checked against it at test time.
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -4,6 +4,9 @@
 //!
 //! "Whitespace" is Python's `\s` (= `str.isspace`, [`py_is_space`]); a line break is only `\r\n`,
 //! `\n` or `\r`, as in python-dotenv.
+//!
+//! Hand-written on purpose: Greenlight must read an env file exactly as the service it checks
+//! does (python-dotenv); a general `.env` crate follows its own quoting and escape rules.
 
 use super::ParseIssue;
 use crate::python::py_is_space;

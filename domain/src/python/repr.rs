@@ -2,6 +2,9 @@
 //!
 //! The judge's reasons embed `repr` of lists of strings (README rule 7), and the runner's
 //! non-string fields are converted with `str()` (README rule 8).
+//!
+//! Hand-written on purpose: the judge's reasons must be the reference's byte for byte, and no
+//! crate reproduces CPython's `repr` (its quote choice and escapes).
 
 use std::fmt::Write as _;
 

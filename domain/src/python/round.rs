@@ -4,6 +4,9 @@
 //! rounded decimal string (ties to even; only exact ties are ties) and reading it back
 //! (README rule 9). So `round(4.125, 2)` is 4.12 (an exact tie) while `round(4.175, 2)` is 4.17
 //! (4.175 is really 4.17499999…); `(x * 100.0).round() / 100.0` gets both wrong.
+//!
+//! Hand-written on purpose: scores must round as the reference's do, byte for byte, and no crate
+//! reproduces CPython's float `round`.
 
 /// Powers of ten that are exact doubles.
 const POW10: [f64; 23] = [

@@ -1,7 +1,7 @@
 //! One GET of an Inngest serve endpoint, signed when the signing key is known, bounded in time
 //! and size, and classified by what the SDK answered.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use domain::inngest::{Inspection, signature_header, verify_signature_header};
 
@@ -41,10 +41,7 @@ pub async fn inspect(
     let shown = domain::secret::mask_url(url);
     let mut request = client.get(url).timeout(timeout);
     if let Some(key) = signing_key {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs() as i64;
+        let now = crate::clock::since_epoch().as_secs() as i64;
         request = request.header("X-Inngest-Signature", signature_header(key, b"", now));
     }
     let mut response = request.send().await.map_err(|e| {

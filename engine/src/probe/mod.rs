@@ -69,7 +69,7 @@ impl Prober {
             environment: env.name.to_string(),
             mode: env.mode,
             readiness: readiness(&probes),
-            checked_at: crate::health::now_rfc3339(),
+            checked_at: crate::clock::now_rfc3339(),
             probes,
         }
     }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use domain::GoldenSet;
 use tokio::sync::{mpsc, watch};
@@ -197,9 +197,7 @@ impl BackgroundReplays {
                 }
                 recorder.finish().0
             });
-            let started = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
+            let started = crate::clock::since_epoch();
             let outcome = run_replay(spec, tx, cancel_rx).await;
             let rows = recording.await.unwrap_or_default();
             let summary = domain::summarize_rows(rows, min_pass_rate);

@@ -17,7 +17,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use engine::replay::output::{RunDir, SummaryFile};
 use engine::replay::{BaselineFile, Baselines, ReplaySpec, run_replay};
@@ -127,9 +127,7 @@ pub fn run(args: ReplayArgs) -> ExitCode {
     };
     let golden_set_path = args.golden_set.display().to_string();
     let runner_cmd = runner.describe();
-    let started_at = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let started_at = engine::clock::since_epoch();
     let timestamp = domain::time::compact_utc(started_at.as_secs() as i64);
     let run_dir = match RunDir::create(&args.output_dir, &timestamp) {
         Ok(dir) => dir,
