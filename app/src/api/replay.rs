@@ -32,11 +32,18 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
         .collect())
 }
 
+/// How many runs the Replays page lists (newest first; it says so when there are more).
+pub const RUNS_LISTED: usize = 200;
+
+/// The newest runs started by people (canaries are listed with their schedule).
 #[server(prefix = "/api", endpoint = "replay/runs")]
 pub async fn list_runs() -> Result<Vec<ReplayRunInfo>, AppError> {
     let caller = super::authorize(domain::auth::Role::Viewer)?;
     let state = caller.state.clone();
-    let runs = state.store.list_runs(200).await?;
+    let runs = state
+        .store
+        .list_runs_by(engine::store::RunTrigger::Manual, RUNS_LISTED)
+        .await?;
     Ok(runs.into_iter().map(|r| ssr::run_info(&state, r)).collect())
 }
 

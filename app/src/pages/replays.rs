@@ -73,11 +73,17 @@ pub fn ReplaysPage() -> impl IntoView {
         <h2>"Runs"</h2>
         <Suspense fallback=|| view! { <p class="loading">"Loading runs…"</p> }>
             {move || Suspend::new(async move {
-                match runs.await.map(|list| list.into_iter().filter(|r| !r.canary).collect::<Vec<_>>()) {
+                match runs.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">"No replay has run yet. Start one above, or run greenlight replay with --data-dir."</p>
                     }.into_any(),
-                    Ok(list) => view! { <RunList list/> }.into_any(),
+                    Ok(list) => {
+                        let capped = list.len() >= crate::api::replay::RUNS_LISTED;
+                        view! {
+                            {capped.then(|| view! { <p class="hint">{format!("The newest {} runs; older ones stay stored and can be compared by id.", crate::api::replay::RUNS_LISTED)}</p> })}
+                            <RunList list/>
+                        }.into_any()
+                    }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}

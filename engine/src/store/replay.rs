@@ -295,15 +295,16 @@ impl Store {
         .await
     }
 
-    pub async fn list_runs(&self, limit: usize) -> Result<Vec<RunRow>> {
-        self.write(move |conn| {
+    /// The newest `limit` runs started by `trigger`, newest first.
+    pub async fn list_runs_by(&self, trigger: RunTrigger, limit: usize) -> Result<Vec<RunRow>> {
+        self.read(move |conn| {
             let mut stmt = conn
-                .prepare(&format!(
-                    "SELECT {RUN_COLUMNS} FROM replay_runs r ORDER BY r.id DESC LIMIT ?1"
+                .prepare_cached(&format!(
+                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.trigger = ?1 ORDER BY r.id DESC LIMIT ?2"
                 ))
                 .map_err(|e| Error::db("list runs", e))?;
             let rows = stmt
-                .query_map([limit as i64], run_row)
+                .query_map(params![trigger.as_str(), limit as i64], run_row)
                 .map_err(|e| Error::db("list runs", e))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| Error::db("list runs", e))
@@ -448,7 +449,21 @@ mod tests {
             Some("Runner produced empty stdout.")
         );
         assert_eq!(cases[0].case.id, "A");
-        assert_eq!(store.list_runs(10).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .list_runs_by(RunTrigger::Manual, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .list_runs_by(RunTrigger::Canary, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[tokio::test]
