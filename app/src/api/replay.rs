@@ -32,6 +32,10 @@ pub async fn list_suites() -> Result<Vec<SuiteSummary>, AppError> {
         .collect())
 }
 
+/// How many canaries of the last 7 days a suite's panel reads (newest first; it says so when
+/// a frequent schedule makes more).
+pub const CANARIES_READ: usize = 2_000;
+
 /// How many runs the Replays page lists (newest first; it says so when there are more).
 pub const RUNS_LISTED: usize = 200;
 
@@ -66,7 +70,7 @@ pub async fn canary_overview() -> Result<Vec<crate::model::CanaryView>, AppError
                 &suite.name,
                 engine::store::RunTrigger::Canary,
                 &since,
-                2_000,
+                CANARIES_READ,
             )
             .await?;
         let runs: Vec<ReplayRunInfo> = runs.into_iter().map(|r| ssr::run_info(&state, r)).collect();

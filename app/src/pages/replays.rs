@@ -120,6 +120,9 @@ fn CanaryPanel(canary: crate::model::CanaryView) -> impl IntoView {
                 percent(Some(minimum)), canary.max_drop_points
             )}</p>
             {(!points.is_empty()).then(|| view! { <TrendChart points minimum/> })}
+            {(canary.runs.len() >= crate::api::replay::CANARIES_READ).then(|| view! {
+                <p class="hint">{format!("The trend shows the newest {} canaries of the last 7 days.", crate::api::replay::CANARIES_READ)}</p>
+            })}
             <ul class="canary-runs">
                 {canary.runs.iter().take(10).map(|r| view! {
                     <li>
