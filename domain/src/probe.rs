@@ -44,9 +44,14 @@ pub enum ProbeKind {
 }
 
 impl ProbeKind {
-    /// The built-in probes' names: no custom check may take one.
-    pub const BUILT_IN: [&'static str; 5] =
-        ["env_file", "redis", "readiness", "dependencies", "inngest"];
+    /// The built-in probes: no custom check may take one's name.
+    pub const BUILT_IN: [ProbeKind; 5] = [
+        ProbeKind::EnvFile,
+        ProbeKind::Redis,
+        ProbeKind::Readiness,
+        ProbeKind::Dependencies,
+        ProbeKind::Inngest,
+    ];
 
     pub fn as_str(&self) -> &str {
         match self {
@@ -61,14 +66,10 @@ impl ProbeKind {
 
     /// The kind named `name`: a built-in probe's name, else a custom check's.
     pub fn parse(name: &str) -> Self {
-        match name {
-            "env_file" => ProbeKind::EnvFile,
-            "redis" => ProbeKind::Redis,
-            "readiness" => ProbeKind::Readiness,
-            "dependencies" => ProbeKind::Dependencies,
-            "inngest" => ProbeKind::Inngest,
-            other => ProbeKind::Check(other.to_string()),
-        }
+        Self::BUILT_IN
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .unwrap_or_else(|| ProbeKind::Check(name.to_string()))
     }
 
     /// The name as people read it ("env file", "queue health").

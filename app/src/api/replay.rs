@@ -107,11 +107,11 @@ pub async fn start_replay(suite: String) -> Result<i64, AppError> {
             match e {
                 StartError::Store(inner) => AppError::from(inner),
                 StartError::UnknownSuite(_) => AppError::NotFound(sentence),
-                StartError::AlreadyRunning(_) => AppError::Conflict(sentence),
-                // The suite as configured cannot run: the engineer who starts it fixes it.
-                StartError::GoldenSet { .. } | StartError::Runner { .. } => {
-                    AppError::Conflict(sentence)
-                }
+                // Already running, or the suite as configured cannot run (its golden set or
+                // runner): refused by the state things are in.
+                StartError::AlreadyRunning(_)
+                | StartError::GoldenSet { .. }
+                | StartError::Runner { .. } => AppError::Conflict(sentence),
             }
         })?;
     caller

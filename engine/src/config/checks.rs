@@ -46,13 +46,14 @@ pub(super) fn validate(
                 "a check needs a name and at least one condition".into(),
             ));
         }
-        if domain::probe::ProbeKind::BUILT_IN.contains(&check.name.as_str()) {
+        let built_in = domain::probe::ProbeKind::BUILT_IN.map(|kind| kind.as_str().to_owned());
+        if built_in.contains(&check.name) {
             return Err(at.error(
                 span,
                 format!(
                     "check name `{}` is the name of a built-in probe; choose another (built-in: {})",
                     check.name,
-                    domain::probe::ProbeKind::BUILT_IN.join(", ")
+                    built_in.join(", ")
                 ),
             ));
         }

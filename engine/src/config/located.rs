@@ -114,15 +114,7 @@ pub(super) fn existing_file(
     }
 }
 
-/// Parses an absolute `http://` or `https://` URL (a runner's, a check's, the console's own).
-/// The error is the reason in words, without the URL: callers quote it masked.
-pub(super) fn http_url(text: &str) -> std::result::Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(text.trim()).map_err(|e| e.to_string())?;
-    match url.scheme() {
-        "http" | "https" => Ok(url),
-        other => Err(format!("its scheme is `{other}`")),
-    }
-}
+pub(super) use crate::clients::http_url;
 
 /// Whether a parsed URL carries a user name or password.
 pub(super) fn has_credentials(url: &reqwest::Url) -> bool {

@@ -108,14 +108,10 @@ impl Runner {
         secret_headers: impl IntoIterator<Item = (&'a str, &'a str)>,
         roots: &crate::tls::TrustedRoots,
     ) -> Result<Self, RunnerSetupError> {
-        let bad_url = |reason: String| RunnerSetupError::Url {
+        crate::clients::http_url(url).map_err(|reason| RunnerSetupError::Url {
             shown: domain::secret::mask_url(url),
             reason,
-        };
-        let parsed = reqwest::Url::parse(url).map_err(|e| bad_url(e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad_url(format!("the scheme is {}", parsed.scheme())));
-        }
+        })?;
         for (header, var) in secret_headers {
             let value = std::env::var(var).map_err(|_| RunnerSetupError::MissingSecret {
                 header: header.to_string(),

@@ -66,8 +66,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         8,
-        "baseline_index",
-        include_str!("../../migrations/0008_baseline_index.sql"),
+        "run_lookups",
+        include_str!("../../migrations/0008_run_lookups.sql"),
     ),
 ];
 

@@ -155,6 +155,39 @@ fn to_json<T: Serialize>(value: &T) -> Result<String> {
     })
 }
 
+/// The runs `filter` (the rest of a query after `WHERE`, over `replay_runs r`) picks.
+fn runs_where(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<RunRow>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE {filter}"
+        ))
+        .map_err(|e| Error::db("list runs", e))?;
+    let rows = stmt
+        .query_map(params, run_row)
+        .map_err(|e| Error::db("list runs", e))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| Error::db("list runs", e))
+}
+
+/// The one run `filter` picks, if any.
+fn one_run(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<RunRow>> {
+    conn.query_row(
+        &format!("SELECT {RUN_COLUMNS} FROM replay_runs r WHERE {filter}"),
+        params,
+        run_row,
+    )
+    .optional()
+    .map_err(|e| Error::db("read run", e))
+}
+
 impl Store {
     pub async fn start_run(&self, run: NewRun) -> Result<i64> {
         self.write(move |conn| {
@@ -244,17 +277,11 @@ impl Store {
     ) -> Result<Vec<RunRow>> {
         let (suite, since) = (suite.to_string(), since.to_string());
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare_cached(&format!(
-                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.trigger = ?2 AND r.started_at >= ?3
-                     ORDER BY r.id DESC LIMIT ?4"
-                ))
-                .map_err(|e| Error::db("list runs", e))?;
-            let rows = stmt
-                .query_map(params![suite, trigger.as_str(), since, limit as i64], run_row)
-                .map_err(|e| Error::db("list runs", e))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(|e| Error::db("list runs", e))
+            runs_where(
+                conn,
+                "r.suite = ?1 AND r.trigger = ?2 AND r.started_at >= ?3 ORDER BY r.id DESC LIMIT ?4",
+                params![suite, trigger.as_str(), since, limit as i64],
+            )
         })
         .await
     }
@@ -264,16 +291,11 @@ impl Store {
     pub async fn latest_whole_run(&self, suite: &str) -> Result<Option<RunRow>> {
         let suite = suite.to_string();
         self.read(move |conn| {
-            conn.query_row(
-                &format!(
-                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.status = 'completed' AND r.selection IS NULL
-                     ORDER BY r.id DESC LIMIT 1"
-                ),
+            one_run(
+                conn,
+                "r.suite = ?1 AND r.status = 'completed' AND r.selection IS NULL ORDER BY r.id DESC LIMIT 1",
                 [suite],
-                run_row,
             )
-            .optional()
-            .map_err(|e| Error::db("read latest run", e))
         })
         .await
     }
@@ -281,48 +303,25 @@ impl Store {
     /// The suite's baseline run, if one was chosen.
     pub async fn baseline_run(&self, suite: &str) -> Result<Option<RunRow>> {
         let suite = suite.to_string();
-        self.read(move |conn| {
-            conn.query_row(
-                &format!(
-                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.suite = ?1 AND r.is_baseline = 1"
-                ),
-                [suite],
-                run_row,
-            )
-            .optional()
-            .map_err(|e| Error::db("read baseline run", e))
-        })
-        .await
+        self.read(move |conn| one_run(conn, "r.suite = ?1 AND r.is_baseline = 1", [suite]))
+            .await
     }
 
     /// The newest `limit` runs started by `trigger`, newest first.
     pub async fn list_runs_by(&self, trigger: RunTrigger, limit: usize) -> Result<Vec<RunRow>> {
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare_cached(&format!(
-                    "SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.trigger = ?1 ORDER BY r.id DESC LIMIT ?2"
-                ))
-                .map_err(|e| Error::db("list runs", e))?;
-            let rows = stmt
-                .query_map(params![trigger.as_str(), limit as i64], run_row)
-                .map_err(|e| Error::db("list runs", e))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(|e| Error::db("list runs", e))
+            runs_where(
+                conn,
+                "r.trigger = ?1 ORDER BY r.id DESC LIMIT ?2",
+                params![trigger.as_str(), limit as i64],
+            )
         })
         .await
     }
 
     pub async fn run(&self, run_id: i64) -> Result<Option<RunRow>> {
-        self.write(move |conn| {
-            conn.query_row(
-                &format!("SELECT {RUN_COLUMNS} FROM replay_runs r WHERE r.id = ?1"),
-                [run_id],
-                run_row,
-            )
-            .optional()
-            .map_err(|e| Error::db("read run", e))
-        })
-        .await
+        self.write(move |conn| one_run(conn, "r.id = ?1", [run_id]))
+            .await
     }
 
     pub async fn run_cases(&self, run_id: i64) -> Result<Vec<StoredCase>> {
