@@ -11,6 +11,7 @@ pub mod golive;
 pub mod health;
 pub mod maintenance;
 pub mod metrics;
+pub mod practice;
 pub mod probe;
 pub mod random;
 pub mod redirects;

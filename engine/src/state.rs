@@ -36,6 +36,8 @@ pub struct AppState {
     /// Declared and operators' maintenance windows.
     pub maintenance: Arc<crate::maintenance::Calendar>,
     pub alerts: Arc<crate::alerts::Alerter>,
+    /// Practice mode's services, when the console runs on its embedded default.
+    pub practice: Option<Arc<crate::practice::Practice>>,
 }
 
 impl AppState {
@@ -62,7 +64,14 @@ impl AppState {
             stopping: watch::channel(false).0,
             verdicts: Arc::default(),
             metrics,
+            practice: None,
         }
+    }
+
+    /// The state of a console that runs practice mode's services.
+    pub fn with_practice(mut self, practice: Arc<crate::practice::Practice>) -> Self {
+        self.practice = Some(practice);
+        self
     }
 
     /// Reads what operations keep in memory (SLO ledgers, operators' maintenance windows) and

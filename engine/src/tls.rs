@@ -74,6 +74,16 @@ impl TrustedRoots {
         })
     }
 
+    /// These roots and `root` (practice mode's own CA).
+    pub fn with_root(&self, root: CertificateDer<'static>) -> Self {
+        let mut extra = self.extra.to_vec();
+        extra.push(root);
+        Self {
+            extra: extra.into(),
+            source: self.source.clone(),
+        }
+    }
+
     /// How many certificates come on top of the web roots.
     pub fn extra_count(&self) -> usize {
         self.extra.len()

@@ -11,6 +11,7 @@ A non-zero exit, no output, invalid JSON or a hang past the suite's case_timeout
 that case's runner_error. A real runner would call your agent service here; this one answers
 from a small canned knowledge base so the example works offline and deterministically.
 """
+import argparse
 import json
 import sys
 
@@ -48,11 +49,30 @@ KNOWLEDGE = {
 }
 
 
+def failing_cases(path):
+    """Case ids (one per line) to answer wrongly: practice mode's "make the runner fail"."""
+    if not path:
+        return set()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return {line.strip() for line in handle if line.strip()}
+    except FileNotFoundError:
+        return set()
+
+
 def main() -> int:
-    case = json.load(sys.stdin)
-    tools, context, answer = KNOWLEDGE.get(
-        case.get("id"), ([], [], "I have no answer for this question.")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--fail-cases-file",
+        help="a file listing case ids to answer wrongly (absent: answer every case right)",
     )
+    args = parser.parse_args()
+    case = json.load(sys.stdin)
+    unknown = ([], [], "I have no answer for this question.")
+    if case.get("id") in failing_cases(args.fail_cases_file):
+        tools, context, answer = unknown
+    else:
+        tools, context, answer = KNOWLEDGE.get(case.get("id"), unknown)
     json.dump(
         {
             "actual_output": answer,

@@ -85,6 +85,7 @@ fn environment(at: &Located<'_>, env: RawEnvironment, base: &Path) -> Result<Env
         flip_after_rounds: rounds(at, env.flip_after_rounds)?,
         recover_after_rounds: rounds(at, env.recover_after_rounds)?,
         slos,
+        practice: false,
     })
 }
 

@@ -70,6 +70,24 @@ impl Config {
         }
     }
 
+    /// The embedded example workspace with `extra` lines appended (practice mode's
+    /// environments, suite and go-live window); the environments named in `practice` are
+    /// marked as practice ones.
+    pub fn embedded_with(extra: &str, practice: &[&str], overrides: &Overrides) -> Result<Self> {
+        let dir = example_dir();
+        let text = format!("{EMBEDDED_EXAMPLE}{extra}");
+        let mut config = Self::parse(
+            &text,
+            ConfigSource::EmbeddedExample(dir.clone()),
+            &dir,
+            overrides,
+        )?;
+        for env in &mut config.environments {
+            env.practice = practice.contains(&env.name.as_str());
+        }
+        Ok(config)
+    }
+
     /// Parses configuration text; relative paths resolve against `base_dir`.
     pub fn parse(
         text: &str,

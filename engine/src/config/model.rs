@@ -142,6 +142,8 @@ pub struct EnvironmentConfig {
     pub recover_after_rounds: usize,
     /// `[[environments.slos]]`: objectives computed from the stored rounds.
     pub slos: Vec<domain::slo::Objective>,
+    /// One of practice mode's services (see `practice`), never one of the user's own.
+    pub practice: bool,
 }
 
 /// An HTTP GET whose answer must meet every condition, e.g. `[BODY].queue.p95_age_seconds < 900`.

@@ -40,4 +40,9 @@ impl RecentVerdicts {
     pub async fn forget(&self, id: i64) {
         self.kept.lock().await.remove(&id);
     }
+
+    /// Forgets every verdict (practice mode changed the services they measure).
+    pub async fn forget_all(&self) {
+        self.kept.lock().await.clear();
+    }
 }

@@ -1,0 +1,299 @@
+//! Practice mode: with no configuration of the user's own, the console also runs a staging and
+//! a production service on loopback (each with its own real redis-server when one is
+//! installed), so a go-live can be rehearsed end to end. [`Practice::start`] starts them and
+//! gives the configuration lines that watch them; the practice panel's actions act on them for
+//! real; [`Practice::shutdown`] stops everything it started.
+
+mod answers;
+mod env_file;
+mod redis_server;
+mod service;
+pub mod tls;
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use domain::practice::{Action, RedisState, Service as ServiceView, Side, Status};
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+
+use redis_server::RedisServer;
+use service::Service;
+pub use service::http_answer;
+
+/// The practice pair's stability window unless `--practice-stability-minutes` says otherwise.
+pub const DEFAULT_STABILITY: Duration = Duration::from_secs(3 * 60);
+/// How often the practice services are probed.
+pub const PROBE_INTERVAL_SECS: u64 = 5;
+/// The two cases the practice runner answers wrongly when told to.
+pub const FAILING_CASES: [&str; 2] = ["EX_002", "EX_006"];
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub stability: Duration,
+    /// How long a slowed service waits before answering: past the probe timeout.
+    pub slow_delay: Duration,
+}
+
+struct Slot {
+    service: Service,
+    /// `Err`: why this service has no Redis.
+    redis: Result<Mutex<RedisServer>, String>,
+}
+
+/// The running practice services.
+pub struct Practice {
+    dir: PathBuf,
+    slots: Vec<Slot>,
+    runner_failures: PathBuf,
+    stability: Duration,
+    ca_pem: String,
+    ca: tokio_rustls::rustls::pki_types::CertificateDer<'static>,
+    notice: Option<String>,
+    /// One action at a time: a redeploy and a Redis restart must not interleave.
+    acting: Mutex<()>,
+}
+
+/// A free loopback port: bound and let go (redis-server binds it itself a moment later).
+fn free_port() -> Result<u16, String> {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("cannot find a free loopback port: {e}"))
+}
+
+impl Practice {
+    /// Starts both services and their Redis servers. Only a failure that leaves nothing to
+    /// practise on is an error; a missing redis-server is a notice.
+    pub async fn start(options: Options) -> Result<Self, String> {
+        let dir = options.data_dir.join("practice");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let tls = tls::PracticeTls::generate()?;
+        let _ = std::fs::write(dir.join("ca.pem"), &tls.ca_pem);
+        let binary = redis_server::find_binary();
+        let mut slots = Vec::new();
+        for side in Side::BOTH {
+            let redis_dir = dir.join(format!("redis-{}", side.name()));
+            redis_server::stop_orphan(&redis_dir);
+            let redis_port = free_port()?;
+            let redis = match &binary {
+                Err(why) => Err(why.clone()),
+                Ok(binary) => {
+                    let mut server = RedisServer::new(binary.clone(), redis_port, redis_dir);
+                    match server.start().await {
+                        Ok(()) => Ok(Mutex::new(server)),
+                        Err(e) => Err(format!(
+                            "{}'s Redis could not be started: {e}. The practice services run without it.",
+                            side.name()
+                        )),
+                    }
+                }
+            };
+            let listener = TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| format!("cannot listen on loopback: {e}"))?;
+            let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+            let (scheme, acceptor) = match side {
+                Side::Staging => ("http", None),
+                Side::Production => ("https", Some(tls.acceptor.clone())),
+            };
+            let env_path = dir.join(format!("{}.env", side.name()));
+            env_file::prepare(
+                &env_path,
+                side,
+                &format!("redis://127.0.0.1:{redis_port}/0"),
+                &format!("{scheme}://127.0.0.1:{port}/api/inngest"),
+            )?;
+            let service =
+                Service::start(side, listener, acceptor, env_path, options.slow_delay).await?;
+            slots.push(Slot { service, redis });
+        }
+        let notice = slots.iter().find_map(|s| s.redis.as_ref().err().cloned());
+        if let Some(notice) = &notice {
+            tracing::warn!("practice mode: {notice}");
+        }
+        let practice = Self {
+            runner_failures: dir.join("runner-failures.txt"),
+            dir,
+            slots,
+            stability: options.stability,
+            ca_pem: tls.ca_pem,
+            ca: tls.ca,
+            notice,
+            acting: Mutex::new(()),
+        };
+        for slot in &practice.slots {
+            tracing::info!(
+                environment = slot.service.side.name(),
+                url = %slot.service.base_url(),
+                redis = ?slot.redis.as_ref().ok().map(|_| "running"),
+                "practice service started"
+            );
+        }
+        Ok(practice)
+    }
+
+    fn slot(&self, side: Side) -> &Slot {
+        self.slots
+            .iter()
+            .find(|s| s.service.side == side)
+            .expect("both sides are started")
+    }
+
+    /// The practice CA, for the console's outbound TLS trust.
+    pub fn ca(&self) -> tokio_rustls::rustls::pki_types::CertificateDer<'static> {
+        self.ca.clone()
+    }
+
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    pub fn stability(&self) -> Duration {
+        self.stability
+    }
+
+    pub fn is_practice(&self, environment: &str) -> bool {
+        Side::BOTH.iter().any(|s| s.name() == environment)
+    }
+
+    /// The configuration lines that watch the practice services and replay their suite,
+    /// appended to the embedded example workspace's text.
+    pub fn config_lines(&self) -> String {
+        let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut text = String::from("\n# Practice mode (added at start; not in any file).\n");
+        for slot in &self.slots {
+            let s = &slot.service;
+            text.push_str(&format!(
+                "\n[[environments]]\nname = {name}\nmode = {name}\nbase_url = {url}\nenv_file = {file}\n\
+                 probe_interval_secs = {PROBE_INTERVAL_SECS}\nexpected_inngest_functions = {count}\n\
+                 dependencies_auth = {{ header = \"X-Dashboard-Token\", from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n\
+                 flip_after_rounds = 1\nrecover_after_rounds = 1\n\n\
+                 [[environments.checks]]\nname = \"queue\"\npath = \"/api/queue/health\"\nrelease = true\n\
+                 conditions = [\"[STATUS] == 200\", \"[BODY].queue.p95_age_seconds < 900\"]\n",
+                name = quote(s.side.name()),
+                url = quote(&s.base_url()),
+                file = quote(&s.env_file.to_string_lossy()),
+                count = service::FUNCTION_COUNT,
+            ));
+        }
+        let runner = [
+            "python3",
+            "runner/example_runner.py",
+            "--fail-cases-file",
+            &self.runner_failures.to_string_lossy(),
+        ]
+        .map(quote)
+        .join(", ");
+        text.push_str(&format!(
+            "\n[[suites]]\nname = \"practice\"\ngolden_set = \"golden_set.json\"\nmin_pass_rate = 0.95\n\
+             concurrency = 4\ncase_timeout_secs = 30\nrunner = {{ kind = \"command\", command = [{runner}] }}\n\n\
+             [golive]\nsuite = \"practice\"\nstability_minutes = {}\n",
+            self.stability.as_secs().div_ceil(60).max(1)
+        ));
+        text
+    }
+
+    /// Practice mode now, as the panel shows it.
+    pub async fn status(&self) -> Status {
+        let mut services = Vec::new();
+        for slot in &self.slots {
+            let s = &slot.service;
+            let deployed = s.deployed().await;
+            let in_file = crate::env_files::read(&s.env_file)
+                .await
+                .is_ok_and(|f| env_file::STRICT_FLAGS.iter().all(|k| f.flag(k)));
+            let redis = match &slot.redis {
+                Err(reason) => RedisState::Unavailable {
+                    reason: reason.clone(),
+                },
+                Ok(server) => {
+                    let mut server = server.lock().await;
+                    let port = server.port();
+                    if server.is_running() {
+                        RedisState::Running { port }
+                    } else {
+                        RedisState::Stopped { port }
+                    }
+                }
+            };
+            services.push(ServiceView {
+                side: s.side,
+                base_url: s.base_url(),
+                redis,
+                strict_in_file: in_file,
+                strict_deployed: deployed.strict(),
+                slow: s.is_slow(),
+                deployed_unix: deployed.at_unix,
+            });
+        }
+        Status {
+            services,
+            runner_failures: self.runner_failures.exists(),
+            stability_secs: self.stability.as_secs(),
+            notice: self.notice.clone(),
+        }
+    }
+
+    /// Does `action` for real. The error is a sentence for the operator.
+    pub async fn act(&self, action: Action) -> Result<String, String> {
+        let _one_at_a_time = self.acting.lock().await;
+        match action {
+            Action::SetStrictFlags { side } => {
+                env_file::set_strict(&self.slot(side).service.env_file, true)?;
+            }
+            Action::Redeploy { side } => self.slot(side).service.redeploy().await?,
+            Action::StopRedis { side } => self.redis(side)?.lock().await.stop().await,
+            Action::StartRedis { side } => self.redis(side)?.lock().await.start().await?,
+            Action::SlowAnswers { side, on } => self.slot(side).service.set_slow(on),
+            Action::RunnerFailures { on } => self.set_runner_failures(on)?,
+            Action::Reset => {
+                self.set_runner_failures(false)?;
+                for slot in &self.slots {
+                    env_file::set_strict(&slot.service.env_file, false)?;
+                    slot.service.set_slow(false);
+                    if let Ok(redis) = &slot.redis {
+                        redis.lock().await.start().await?;
+                    }
+                    slot.service.redeploy().await?;
+                }
+            }
+        }
+        Ok(action.done())
+    }
+
+    fn redis(&self, side: Side) -> Result<&Mutex<RedisServer>, String> {
+        self.slot(side).redis.as_ref().map_err(Clone::clone)
+    }
+
+    fn set_runner_failures(&self, on: bool) -> Result<(), String> {
+        let path = &self.runner_failures;
+        let done = if on {
+            std::fs::write(path, format!("{}\n", FAILING_CASES.join("\n")))
+        } else {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            }
+        };
+        done.map_err(|e| format!("cannot change {}: {e}", path.display()))
+    }
+
+    /// Stops both services and both Redis servers, and waits until the servers have exited.
+    pub async fn shutdown(&self) {
+        for slot in &self.slots {
+            slot.service.stop().await;
+            if let Ok(redis) = &slot.redis {
+                redis.lock().await.stop().await;
+            }
+        }
+        tracing::info!(dir = %self.dir.display(), "practice services stopped");
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
