@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Greenlight needs and is missing; does nothing for what is already there.
-#   scripts/setup.sh run    toolchain for building and serving the console
-#   scripts/setup.sh test   the above, plus redis-server, Chromium and the Playwright packages
+#   scripts/setup.sh run    toolchain for building and serving the console, and redis-server
+#                           (practice mode gives its staging and production their own)
+#   scripts/setup.sh test   the above, plus Chromium, openssl and the Playwright packages
 # Everything comes from crates.io, Debian and npm: no tool downloads its own binaries
 # (cargo-leptos finds wasm-bindgen and wasm-opt on PATH and so never fetches them; the calling
 # scripts put tools/node_modules/.bin first on PATH).
@@ -19,8 +20,9 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 # --- Debian packages -------------------------------------------------------------------
 apt_missing=()
 command -v pkg-config >/dev/null || apt_missing+=(pkg-config)
+# Practice mode's services and the tests each start their own on free ports.
+command -v redis-server >/dev/null || apt_missing+=(redis-server)
 if [ "$purpose" = test ]; then
-  command -v redis-server >/dev/null || apt_missing+=(redis-server)   # tests start their own on free ports
   command -v chromium >/dev/null || apt_missing+=(chromium)           # Playwright drives Debian's Chromium
   command -v openssl >/dev/null || apt_missing+=(openssl)             # TLS test certificates
 fi

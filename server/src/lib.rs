@@ -6,6 +6,7 @@ pub mod answer_cache;
 pub mod cli;
 pub mod events;
 pub mod health_routes;
+pub mod practice;
 pub mod serve;
 pub mod site;
 pub mod startup;

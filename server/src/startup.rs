@@ -50,6 +50,16 @@ impl Application {
     /// Opens the store (creating and migrating it), binds the listener and builds the routes.
     /// `config.server.addr` may use port 0; `port()` tells the port actually bound.
     pub async fn build(config: Config, site_root: PathBuf) -> Result<Self, StartupError> {
+        Self::build_with_practice(config, site_root, None).await
+    }
+
+    /// As [`Application::build`], for a console that runs practice mode's services
+    /// (`crate::practice::attach` made `config` for them).
+    pub async fn build_with_practice(
+        config: Config,
+        site_root: PathBuf,
+        practice: Option<std::sync::Arc<engine::practice::Practice>>,
+    ) -> Result<Self, StartupError> {
         let store = Store::open(&config.server.data_dir)?;
         let addr = config.server.addr;
         let listener = TcpListener::bind(addr)
@@ -58,7 +68,10 @@ impl Application {
         let bound = listener
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
-        let state = AppState::new(config, store);
+        let mut state = AppState::new(config, store);
+        if let Some(practice) = practice {
+            state = state.with_practice(practice);
+        }
         state.load_operations().await?;
         let access = Access::new(state.clone()).await?;
         let router = router(state.clone(), access.clone(), &site_root, bound);

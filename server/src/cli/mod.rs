@@ -116,12 +116,23 @@ pub struct ServeArgs {
     /// target/site beside the binary, as `cargo leptos build` writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
+
+    /// Without --config, practice mode also runs a staging and a production service on
+    /// loopback (each with its own redis-server) to rehearse a go-live on. This turns it off.
+    #[arg(long, env = "GREENLIGHT_NO_PRACTICE")]
+    pub no_practice: bool,
+
+    /// How long the practice staging must stay ready in a practice go-live (step 6), in
+    /// minutes; a real pair keeps [golive] stability_minutes (24 hours by default).
+    #[arg(long, env = "GREENLIGHT_PRACTICE_STABILITY_MINUTES", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub practice_stability_minutes: u64,
 }
 
 pub fn serve(args: ServeArgs) -> ExitCode {
     let overrides = Overrides {
         addr: args.addr,
-        data_dir: args.data_dir,
+        data_dir: args.data_dir.clone(),
     };
     let config = match Config::load(args.config.as_deref(), &overrides) {
         Ok(config) => config,
@@ -145,21 +156,35 @@ pub fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let stability = std::time::Duration::from_secs(args.practice_stability_minutes * 60);
     runtime.block_on(async move {
-        let app = match Application::build(config, site_root).await {
-            Ok(app) => app,
+        let attached =
+            crate::practice::attach(config, !args.no_practice, stability, &overrides).await;
+        let (config, practice) = match attached {
+            Ok(attached) => attached,
             Err(e) => {
-                tracing::error!(error = %e, "Greenlight could not start");
                 eprintln!("greenlight: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        match app.run_until_stopped(shutdown_signal()).await {
+        let served =
+            match Application::build_with_practice(config, site_root, practice.clone()).await {
+                Ok(app) => app.run_until_stopped(shutdown_signal()).await.map_err(|e| {
+                    tracing::error!(error = %e, "server failed");
+                }),
+                Err(e) => {
+                    tracing::error!(error = %e, "Greenlight could not start");
+                    eprintln!("greenlight: {e}");
+                    Err(())
+                }
+            };
+        // The practice services and their Redis servers end with the console, whatever ended it.
+        if let Some(practice) = practice {
+            practice.shutdown().await;
+        }
+        match served {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                tracing::error!(error = %e, "server failed");
-                ExitCode::FAILURE
-            }
+            Err(()) => ExitCode::FAILURE,
         }
     })
 }

@@ -18,6 +18,7 @@ mod metrics;
 mod operations;
 mod pages;
 mod parity_cli;
+mod practice;
 mod probe_cli;
 mod replay_cli;
 mod replay_parity;

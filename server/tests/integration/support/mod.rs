@@ -287,44 +287,26 @@ impl Drop for RedisServer {
     }
 }
 
-/// Answers a GET like inngest-py 0.5.19's serve endpoint in cloud mode: an unsigned (or wrongly
-/// signed) request gets 401 with `x-inngest-sdk-handled: true`; a request signed with
-/// `signing_key` gets the authenticated inspection, itself signed as the SDK signs it.
+/// Answers a GET as inngest-py 0.5.19's serve endpoint in cloud mode answers it (the same
+/// answer practice mode's services give): unsigned or wrongly signed gets 401, signed with
+/// `signing_key` gets the authenticated inspection, itself signed.
 pub fn cloud_sdk_answer(
     headers: &axum::http::HeaderMap,
     signing_key: &str,
     event_key: &str,
     app_id: &str,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let signed = headers
+    let app = domain::inngest_serve::ServedApp {
+        app_id: app_id.to_string(),
+        signing_key: Some(signing_key.to_string()),
+        event_key: Some(event_key.to_string()),
+        dev: false,
+        function_count: 4,
+    };
+    let signature = headers
         .get("x-inngest-signature")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|h| domain::inngest::verify_signature_header(signing_key, b"", h));
-    if !signed {
-        return (
-            axum::http::StatusCode::UNAUTHORIZED,
-            [("x-inngest-sdk-handled", "true")],
-            "{\"message\": \"Unauthorized\"}",
-        )
-            .into_response();
-    }
-    let body = serde_json::json!({
-        "schema_version": "2024-05-24", "authentication_succeeded": true, "mode": "cloud",
-        "function_count": 4, "app_id": app_id,
-        "signing_key_hash": domain::inngest::signing_key_hash(signing_key),
-        "event_key_hash": domain::inngest::event_key_hash(event_key),
-    })
-    .to_string();
-    let signature = domain::inngest::signature_header(signing_key, body.as_bytes(), 1_795_966_572);
-    (
-        [
-            ("x-inngest-sdk-handled", "true".to_string()),
-            ("x-inngest-signature", signature),
-        ],
-        body,
-    )
-        .into_response()
+        .and_then(|v| v.to_str().ok());
+    engine::practice::http_answer(app.answer_get("/api/inngest", signature, 1_795_966_572, 0))
 }
 
 /// A stub HTTP service: an axum `Router` served on a free loopback port by the test's own

@@ -2,11 +2,10 @@
 //! terminates TLS with the server certificate it signed, for `axum::serve`. Greenlight trusts
 //! the CA through `[server] ca_file`, as a team with an internal CA would configure it.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
@@ -65,40 +64,11 @@ impl TestCa {
 
     /// A TLS listener on a free loopback port, serving this CA's server certificate.
     pub async fn listener(&self) -> TlsListener {
-        TlsListener {
-            tcp: TcpListener::bind("127.0.0.1:0").await.expect("bind"),
-            acceptor: self.acceptor(),
-        }
+        TlsListener::new(
+            TcpListener::bind("127.0.0.1:0").await.expect("bind"),
+            self.acceptor(),
+        )
     }
 }
 
-pub struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = tokio_rustls::server::TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let Ok((tcp, addr)) = self.tcp.accept().await else {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                continue;
-            };
-            // A client that refuses the certificate (one without the CA) just goes away; one
-            // that stalls is dropped after a second, so the next can connect.
-            let handshake = self.acceptor.accept(tcp);
-            if let Ok(Ok(tls)) =
-                tokio::time::timeout(std::time::Duration::from_secs(1), handshake).await
-            {
-                return (tls, addr);
-            }
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.tcp.local_addr()
-    }
-}
+pub use engine::practice::tls::TlsListener;

@@ -1,0 +1,381 @@
+//! Practice mode, for real: its services answer like the reference service and the practice
+//! panel's actions change them (real redis-servers, real HTTP and HTTPS); the console starts
+//! and stops them with itself (SIGTERM and SIGINT leave no process behind), never with a
+//! configuration of the user's own, and runs without Redis, saying why, when redis-server is
+//! missing.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use domain::env_file::EnvFile;
+use domain::practice::{Action, RedisState, Side};
+use engine::practice::{Options, Practice};
+
+use crate::support;
+
+const BIN: &str = env!("CARGO_BIN_EXE_greenlight");
+
+fn env_file(dir: &Path, side: Side) -> EnvFile {
+    let path = dir.join("practice").join(format!("{}.env", side.name()));
+    EnvFile::parse(&std::fs::read_to_string(path).expect("practice env file"))
+}
+
+async fn get(client: &reqwest::Client, url: String) -> (u16, serde_json::Value) {
+    let answer = client
+        .get(url)
+        .send()
+        .await
+        .expect("practice service answers");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn practice_services_answer_like_the_reference_and_the_panel_changes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let practice = Practice::start(Options {
+        data_dir: dir.path().to_path_buf(),
+        stability: Duration::from_secs(120),
+        slow_delay: Duration::from_millis(1_500),
+    })
+    .await
+    .expect("practice mode starts");
+    let status = practice.status().await;
+    assert_eq!(
+        status.notice, None,
+        "redis-server is installed by the test command"
+    );
+    let url = |side: Side| status.service(side).unwrap().base_url.clone();
+    assert!(url(Side::Staging).starts_with("http://127.0.0.1:"));
+    assert!(url(Side::Production).starts_with("https://127.0.0.1:"));
+    for side in Side::BOTH {
+        assert!(matches!(
+            status.service(side).unwrap().redis,
+            RedisState::Running { .. }
+        ));
+        assert!(
+            !status.service(side).unwrap().strict_deployed,
+            "starts relaxed"
+        );
+    }
+    // The console's configuration for them is valid, and marks them as practice.
+    let config = engine::Config::embedded_with(
+        &practice.config_lines(),
+        &["staging", "production"],
+        &engine::Overrides::default(),
+    )
+    .expect("practice lines parse");
+    assert!(config.environment("staging").unwrap().practice);
+    assert!(!config.environment("console").unwrap().practice);
+    assert_eq!(config.golive.stability, Duration::from_secs(120));
+    assert_eq!(config.golive.suite.as_deref(), Some("practice"));
+
+    let ca = reqwest::Certificate::from_der(&practice.ca()).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(ca)
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let staging = url(Side::Staging);
+    let (code, ready) = get(&client, format!("{staging}/api/health/ready")).await;
+    assert_eq!(code, 200, "{ready}");
+    assert_eq!(
+        ready["runtime_dependencies"]["dependencies"]["redis"]["required"],
+        false
+    );
+    // The dependencies endpoint wants the dashboard token of the env file, as the reference does.
+    let (code, _) = get(&client, format!("{staging}/api/runtime/dependencies")).await;
+    assert_eq!(code, 401);
+    let token = env_file(dir.path(), Side::Staging)
+        .get("DASHBOARD_AUTH_TOKEN")
+        .unwrap()
+        .to_string();
+    let deps = client
+        .get(format!("{staging}/api/runtime/dependencies"))
+        .header("X-Dashboard-Token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deps.status(), 200);
+    // Inngest over TLS: unsigned refused by "the SDK", signed answered and signed back.
+    let production = url(Side::Production);
+    let unsigned = client
+        .get(format!("{production}/api/inngest"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401);
+    assert_eq!(unsigned.headers()["x-inngest-sdk-handled"], "true");
+    let key = env_file(dir.path(), Side::Production)
+        .get("INNGEST_SIGNING_KEY")
+        .unwrap()
+        .to_string();
+    let now = engine::clock::since_epoch().as_secs() as i64;
+    let signed = client
+        .get(format!("{production}/api/inngest"))
+        .header(
+            "X-Inngest-Signature",
+            domain::inngest::signature_header(&key, b"", now),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 200);
+    let signature = signed.headers()["x-inngest-signature"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = signed.text().await.unwrap();
+    assert!(domain::inngest::verify_signature_header(
+        &key,
+        body.as_bytes(),
+        &signature
+    ));
+    assert!(body.contains(r#""function_count": 4, "#), "{body}");
+    assert!(body.contains(r#""mode": "cloud""#), "{body}");
+
+    // Relaxed: a stopped Redis only degrades staging. Strict flags in the file change nothing
+    // until the redeploy; then the stopped Redis makes staging not ready (503 with detail).
+    practice
+        .act(Action::StopRedis {
+            side: Side::Staging,
+        })
+        .await
+        .unwrap();
+    let (code, ready) = get(&client, format!("{staging}/api/health/ready")).await;
+    assert_eq!(code, 200, "{ready}");
+    assert_eq!(
+        ready["runtime_dependencies"]["dependencies"]["redis"]["status"],
+        "degraded"
+    );
+    practice
+        .act(Action::SetStrictFlags {
+            side: Side::Staging,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&client, format!("{staging}/api/health/ready")).await.0,
+        200
+    );
+    let after = practice.status().await;
+    let s = after.service(Side::Staging).unwrap();
+    assert!(s.strict_in_file && !s.strict_deployed);
+    assert!(matches!(s.redis, RedisState::Stopped { .. }));
+    practice
+        .act(Action::Redeploy {
+            side: Side::Staging,
+        })
+        .await
+        .unwrap();
+    let (code, detail) = get(&client, format!("{staging}/api/health/ready")).await;
+    assert_eq!(code, 503);
+    assert!(
+        detail["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Runtime dependencies not ready: redis: Redis ping failed"),
+        "{detail}"
+    );
+    practice
+        .act(Action::StartRedis {
+            side: Side::Staging,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&client, format!("{staging}/api/health/ready")).await.0,
+        200
+    );
+    assert!(
+        practice
+            .status()
+            .await
+            .service(Side::Staging)
+            .unwrap()
+            .strict_deployed
+    );
+
+    // Slow answers outlast a client's timeout; then they are quick again.
+    practice
+        .act(Action::SlowAnswers {
+            side: Side::Staging,
+            on: true,
+        })
+        .await
+        .unwrap();
+    let slow = client
+        .get(format!("{staging}/api/health/ready"))
+        .send()
+        .await;
+    assert!(slow.is_err_and(|e| e.is_timeout()));
+    practice
+        .act(Action::SlowAnswers {
+            side: Side::Staging,
+            on: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&client, format!("{staging}/api/health/ready")).await.0,
+        200
+    );
+
+    // The runner's failures are a file the practice suite's runner reads.
+    practice
+        .act(Action::RunnerFailures { on: true })
+        .await
+        .unwrap();
+    assert!(practice.status().await.runner_failures);
+    practice.act(Action::Reset).await.unwrap();
+    let reset = practice.status().await;
+    assert!(!reset.runner_failures);
+    assert!(!reset.service(Side::Staging).unwrap().strict_in_file);
+
+    let redis_port = match reset.service(Side::Production).unwrap().redis {
+        RedisState::Running { port } => port,
+        ref other => panic!("{other:?}"),
+    };
+    practice.shutdown().await;
+    assert!(std::net::TcpStream::connect(("127.0.0.1", redis_port)).is_err());
+    assert!(
+        client
+            .get(format!("{staging}/api/health/ready"))
+            .send()
+            .await
+            .is_err()
+    );
+}
+
+/// The pids of processes whose command line mentions `dir`'s practice directory (the practice
+/// redis-servers work there).
+fn processes_in(dir: &Path) -> Vec<u32> {
+    let needle = dir.join("practice").to_string_lossy().to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&needle))
+        })
+        .collect()
+}
+
+/// A console the test started; killed if the test ends without stopping it.
+struct Console(Option<Child>);
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn serve(dir: &Path, extra: &[&str], path: Option<&str>) -> (Console, u16) {
+    let port = support::free_port();
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .args(extra)
+        .env_remove("GREENLIGHT_CONFIG")
+        .env_remove("GREENLIGHT_NO_PRACTICE")
+        .env("GREENLIGHT_ADDR", format!("127.0.0.1:{port}"))
+        .env("GREENLIGHT_DATA_DIR", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    (Console(Some(command.spawn().unwrap())), port)
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn up(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+fn stop(mut console: Console, signal: &str) -> String {
+    let mut child = console.0.take().expect("running");
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    wait_for("the console stops", || child.try_wait().unwrap().is_some());
+    assert!(child.wait().unwrap().success(), "clean exit on {signal}");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    logs
+}
+
+#[test]
+fn the_console_starts_practice_services_on_free_ports_and_leaves_none_behind() {
+    // Two consoles at once: nothing of practice mode is on a fixed port.
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let consoles: Vec<(Console, u16)> = dirs.iter().map(|d| serve(d.path(), &[], None)).collect();
+    for (dir, (_, port)) in dirs.iter().zip(&consoles) {
+        wait_for("the console listens", || up(*port));
+        wait_for("two practice redis-servers run", || {
+            processes_in(dir.path()).len() == 2
+        });
+    }
+    let redis_url = |dir: &Path| {
+        env_file(dir, Side::Staging)
+            .get("REDIS_URL")
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(redis_url(dirs[0].path()), redis_url(dirs[1].path()));
+    for ((child, _), (dir, signal)) in consoles.into_iter().zip(dirs.iter().zip(["-TERM", "-INT"]))
+    {
+        let logs = stop(child, signal);
+        assert!(logs.contains("practice services stopped"), "{logs}");
+        assert_eq!(
+            processes_in(dir.path()),
+            Vec::<u32>::new(),
+            "nothing left after {signal}"
+        );
+    }
+}
+
+#[test]
+fn a_configuration_of_ones_own_starts_nothing_of_practice_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("greenlight.toml");
+    std::fs::write(
+        &config,
+        "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let (child, port) = serve(dir.path(), &["--config", config.to_str().unwrap()], None);
+    wait_for("the console listens", || up(port));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!dir.path().join("practice").exists());
+    assert_eq!(processes_in(dir.path()), Vec::<u32>::new());
+    let logs = stop(child, "-TERM");
+    assert!(!logs.contains("practice"), "{logs}");
+}
+
+#[test]
+fn without_redis_server_practice_mode_runs_without_redis_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let (child, port) = serve(dir.path(), &[], Some(empty.path().to_str().unwrap()));
+    wait_for("the console listens", || up(port));
+    wait_for("the practice env files are made", || {
+        dir.path().join("practice/production.env").is_file()
+    });
+    let logs = stop(child, "-TERM");
+    assert!(logs.contains("redis-server is not installed"), "{logs}");
+    assert!(logs.contains("practice service started"), "{logs}");
+}
