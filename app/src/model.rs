@@ -18,6 +18,19 @@ pub struct EnvironmentSummary {
     pub expected_inngest_functions: Option<u32>,
     /// "X-Dashboard-Token from env file key DASHBOARD_AUTH_TOKEN": where, never what.
     pub dependencies_auth: Option<String>,
+    /// One of practice mode's services, not a real environment.
+    pub practice: bool,
+}
+
+/// What the Status page's first-run guide needs (a console on its embedded example workspace).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Welcome {
+    /// The practice staging → production pair, when practice mode runs.
+    pub practice_pair: Option<(String, String)>,
+    /// Why practice mode runs without Redis (or not at all), in words.
+    pub notice: Option<String>,
+    /// The example suite's name, for "Run the example replay".
+    pub example_suite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod golive;
 pub mod operations;
+pub mod practice;
 pub mod replay;
 pub mod status;
 
@@ -16,13 +17,24 @@ pub(crate) struct Caller {
 
 #[cfg(feature = "ssr")]
 impl Caller {
-    /// Appends to the audit log; a failure to write it is logged, not shown.
+    /// Appends a success to the audit log; a failure to write it is logged, not shown.
     pub async fn audit(&self, action: &str, target: &str, detail: serde_json::Value) {
+        self.audit_outcome(action, target, "success", detail).await;
+    }
+
+    /// Appends to the audit log with `outcome` ("success" or "failure").
+    pub async fn audit_outcome(
+        &self,
+        action: &str,
+        target: &str,
+        outcome: &str,
+        detail: serde_json::Value,
+    ) {
         let actor = format!("token {} ({})", self.who.token_id, self.who.name);
         if let Err(e) = self
             .state
             .store
-            .audit(&actor, action, target, "success", "", detail)
+            .audit(&actor, action, target, outcome, "", detail)
             .await
         {
             tracing::error!(error = %e, action, "cannot append to the audit log");

@@ -162,6 +162,7 @@ mod ssr {
             env_file: env.env_file.as_deref().map(crate::api::file_name),
             probe_interval_secs: env.probe_interval.as_secs(),
             expected_inngest_functions: env.expected_inngest_functions,
+            practice: env.practice,
             dependencies_auth: env
                 .dependencies_auth
                 .as_ref()

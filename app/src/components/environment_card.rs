@@ -92,6 +92,9 @@ pub fn EnvironmentCard(
             <header class="env-card-head">
                 <h3 id=heading_id><a href=format!("/environments/{}", env.name)>{env.name.clone()}</a></h3>
                 <span class="mode-tag">{env.mode.as_str()}</span>
+                {env.practice.then(|| view! {
+                    <span class="practice-tag" title="A practice service this console runs on your machine, not a real environment">"Practice"</span>
+                })}
             </header>
             <p class=class>
                 <span class="verdict-word">{word}</span>

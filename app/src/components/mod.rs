@@ -2,11 +2,13 @@
 
 pub mod alert_channels;
 pub mod environment_card;
+pub mod first_run;
 pub mod gate_progress;
 pub mod history_chart;
 pub mod load_error;
 pub mod maintenance_control;
 pub mod nav;
+pub mod practice_panel;
 pub mod progress_bar;
 pub mod slo_panel;
 pub mod sparkline;

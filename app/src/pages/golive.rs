@@ -72,6 +72,11 @@ fn Pairs(
     };
     let staging = names(Mode::Staging);
     let production = names(Mode::Production);
+    let practice: Vec<String> = list
+        .iter()
+        .filter(|e| e.practice)
+        .map(|e| e.name.clone())
+        .collect();
     if staging.is_empty() || production.is_empty() {
         let missing = match (staging.is_empty(), production.is_empty()) {
             (true, true) => "a staging and a production environment",
@@ -99,7 +104,11 @@ fn Pairs(
                     let active = runs.with_value(|r| {
                         r.iter().find(|g| g.staging == s && g.production == p && g.ended_unix.is_none()).map(|g| g.id)
                     });
-                    let label = format!("{s} → {p}");
+                    let label = if practice.contains(&s) && practice.contains(&p) {
+                        format!("{s} → {p} (practice)")
+                    } else {
+                        format!("{s} → {p}")
+                    };
                     let (s2, p2) = (s.clone(), p.clone());
                     view! {
                         <li>

@@ -11,6 +11,7 @@ use leptos_meta::Title;
 use super::golive::id_param;
 use crate::api::golive::{RunStep, SignOff, StartGateReplay, get_golive, golive_verdict};
 use crate::components::load_error::LoadError;
+use crate::components::practice_panel::PracticePanel;
 use crate::components::step_card::StepCard;
 use crate::components::verdict_panel::VerdictPanel;
 use crate::model::GoLiveDetail;
@@ -166,6 +167,7 @@ fn RunView(
             {format!("Started {} UTC by {}. {} of 10 steps passed.", when(s.started_unix), s.started_by, d.passed)}
             " " <a href=format!("/go-live/{id}/report")>"Printable report"</a>
         </p>
+        <PracticePanel staging=s.staging.clone() production=s.production.clone() can_act/>
         <section class="next-action" aria-labelledby="next-heading">
             <h2 id="next-heading">"Next action"</h2>
             <p class="next-head">{next_head}</p>

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::status::{ProbeNow, console_health, environment_statuses};
 use crate::components::environment_card::EnvironmentCard;
+use crate::components::first_run::FirstRunGuide;
 use crate::components::load_error::LoadError;
 use crate::components::status_badge::{StatusBadge, Tone};
 use crate::model::EnvironmentStatus;
@@ -54,6 +55,7 @@ pub fn StatusPage() -> impl IntoView {
             <h1>"Status"</h1>
             <button type="button" class="button" on:click=refresh>"Refresh"</button>
         </div>
+        <FirstRunGuide/>
         <section aria-labelledby="envs-heading">
             <div class="section-head">
                 <h2 id="envs-heading">"Environments"</h2>

@@ -1,0 +1,186 @@
+import { test, expect, type Locator, type Page } from "@playwright/test";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+// Practice mode as a newcomer meets it: a console started with no configuration at all (its
+// embedded default) runs a practice staging and production with their own redis-servers. An
+// operator who has never seen the product goes from the Status page to Go using only the
+// console (the practice panel does the engineer's part), then stops production's Redis from
+// the panel and sees No-Go. Every click is counted; nothing is done in a terminal.
+
+const ROOT = resolve(__dirname, "../..");
+const GREENLIGHT = join(ROOT, "target/release/greenlight");
+
+test.describe.configure({ mode: "serial" });
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((done) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.on("error", () => done(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`the practice console did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let console_: ChildProcess;
+let baseURL = "";
+let token = "";
+
+test.beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "greenlight-practice-"));
+  const port = await freePort();
+  baseURL = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    GREENLIGHT_ADDR: `127.0.0.1:${port}`,
+    GREENLIGHT_DATA_DIR: join(dir, "data"),
+    LEPTOS_SITE_ROOT: join(ROOT, "target/site"),
+    // A one-minute window keeps the test short; the console's default is three.
+    GREENLIGHT_PRACTICE_STABILITY_MINUTES: "1",
+  };
+  delete (env as Record<string, string | undefined>).GREENLIGHT_CONFIG;
+  token = execFileSync(GREENLIGHT, ["token", "create", "--name", "Ana (operator)", "--role", "operator"], {
+    encoding: "utf8",
+    env,
+    timeout: 30_000,
+  }).trim();
+  console_ = spawn(GREENLIGHT, ["serve"], { env, stdio: "ignore" });
+  await waitForPort(port);
+});
+
+test.afterAll(async () => {
+  if (!console_ || console_.exitCode !== null) return;
+  await new Promise<void>((done) => {
+    console_.once("exit", () => done());
+    console_.kill("SIGTERM");
+  });
+});
+
+/** With GREENLIGHT_E2E_SCREENSHOTS=DIR, full-page screenshots go there. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.GREENLIGHT_E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+class Newcomer {
+  clicks = 0;
+  constructor(readonly page: Page) {}
+
+  async click(target: Locator): Promise<void> {
+    this.clicks += 1;
+    await expect(this.page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await target.click();
+  }
+
+  panel(name: string): Locator {
+    return this.page.locator(".practice-panel").getByRole("button", { name, exact: true });
+  }
+
+  step(n: number): Locator {
+    return this.page.getByRole("list", { name: "Go-live steps" }).getByRole("listitem", { name: new RegExp(`^${n}\\. `) });
+  }
+
+  get next(): Locator {
+    return this.page.locator(".next-action");
+  }
+
+  get verdict(): Locator {
+    return this.page.locator(".verdict-panel .verdict-word");
+  }
+
+  get done(): Locator {
+    return this.page.locator(".practice-done");
+  }
+}
+
+test("a newcomer rehearses a go-live to Go on the practice services, then sees No-Go when production's Redis stops", async ({ page }) => {
+  test.setTimeout(300_000);
+  const ana = new Newcomer(page);
+  await page.goto(`${baseURL}/login?next=/`);
+  await page.getByLabel("Access token").fill(token);
+  await ana.click(page.getByRole("button", { name: "Sign in" }));
+  await expect(page.locator(".who-name")).toHaveText("Ana (operator)");
+
+  // The Status page greets a console on its embedded default with the first-run guide, and
+  // shows the practice services as such.
+  const guide = page.locator(".first-run");
+  await expect(guide).toContainText("Greenlight says, with evidence, whether an environment may go live");
+  await expect(guide.getByRole("link", { name: "Run the example replay" })).toBeVisible();
+  await expect(guide.getByText("Add your own environments")).toBeVisible();
+  await expect(page.locator(".env-card", { hasText: "production" }).locator(".practice-tag")).toHaveText("Practice");
+  await shot(page, "practice-status");
+
+  await ana.click(guide.getByRole("link", { name: "Practise a go-live" }));
+  await ana.click(page.getByRole("button", { name: "Start a go-live of staging → production (practice)" }));
+
+  // Step 1 passed at once (the practice env files hold the four inputs); step 2 fails: the
+  // strict flags are not set, as in the reference team's environments today.
+  await expect(ana.next).toContainText("Step 2: Turn on the strict dependency policy in staging", { timeout: 30_000 });
+  await expect(page.locator(".practice-panel")).toContainText("Staging has to stay ready for 1 minute");
+  await ana.click(ana.panel("Turn on the strict flags in staging's env file"));
+  await expect(ana.done).toContainText("now set in staging's env file");
+  await ana.click(ana.step(2).getByRole("button", { name: "Check again" }));
+  await expect(ana.step(2)).toContainText("Passed");
+
+  // Step 3 needs the redeploy the panel does; then 4 (real Redis PING), 5 and 6 run.
+  await ana.click(ana.panel("Redeploy staging"));
+  await expect(ana.done).toContainText("Staging was redeployed");
+  await ana.click(ana.step(3).getByRole("button", { name: "I have done this" }));
+  await expect(ana.step(5)).toContainText("Passed", { timeout: 30_000 });
+  await expect(ana.step(6)).toContainText("Staging stays ready for 1 minute");
+
+  // While the window runs, production gets the same settings.
+  await ana.click(ana.panel("Turn on the strict flags in production's env file"));
+  await expect(ana.done).toContainText("now set in production's env file");
+  await ana.click(ana.panel("Redeploy production"));
+  await expect(ana.done).toContainText("Production was redeployed");
+  await shot(page, "practice-golive");
+
+  // The page checks step 6 again when the window is over.
+  await expect(ana.next).toContainText("Step 7: Update production and redeploy", { timeout: 150_000 });
+  await ana.click(ana.step(7).getByRole("button", { name: "I have done this" }));
+  await expect(ana.step(9)).toContainText("Passed", { timeout: 30_000 });
+  await ana.click(ana.step(10).getByRole("button", { name: "Start replay" }));
+  await expect(ana.step(10)).toContainText("6/6 passed", { timeout: 60_000 });
+  await expect(ana.verdict).toHaveText("Go", { timeout: 30_000 });
+  await expect(page.getByLabel("Decision")).toHaveValue("go");
+  await ana.click(page.getByRole("button", { name: "Record decision" }));
+  await expect(ana.next).toContainText("Finished: signed off as go by Ana (operator).");
+  const toGo = ana.clicks;
+
+  // The panel stops production's Redis for real; measured again, the verdict is No-Go and
+  // says why in words.
+  await ana.click(ana.panel("Stop production's Redis"));
+  await expect(ana.done).toContainText("production's Redis was stopped");
+  await ana.click(page.getByRole("button", { name: "Measure again" }));
+  await expect(ana.verdict).toHaveText("No-Go", { timeout: 30_000 });
+  const readiness = page.getByRole("list", { name: "Go criteria" }).getByRole("listitem").filter({ hasText: "Readiness:" });
+  await expect(readiness).toContainText(/not ready|503/i);
+  await expect(page.locator(".verdict-panel")).toContainText(/Redis/);
+  await shot(page, "practice-no-go");
+
+  console.log(`PRACTICE_GO_CLICKS=${toGo} PRACTICE_TOTAL_CLICKS=${ana.clicks}`);
+  expect(ana.clicks).toBeLessThanOrEqual(20);
+});
