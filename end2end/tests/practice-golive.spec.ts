@@ -129,7 +129,9 @@ test("a newcomer rehearses a go-live to Go on the practice services, then sees N
   await expect(guide).toContainText("Greenlight says, with evidence, whether an environment may go live");
   await expect(guide.getByRole("link", { name: "Run the example replay" })).toBeVisible();
   await expect(guide.getByText("Add your own environments")).toBeVisible();
-  await expect(page.locator(".env-card", { hasText: "production" }).locator(".practice-tag")).toHaveText("Practice");
+  for (const name of ["staging", "production"]) {
+    await expect(page.getByRole("article", { name, exact: true }).locator(".practice-tag")).toHaveText("Practice");
+  }
   await shot(page, "practice-status");
 
   await ana.click(guide.getByRole("link", { name: "Practise a go-live" }));
@@ -165,6 +167,9 @@ test("a newcomer rehearses a go-live to Go on the practice services, then sees N
   await ana.click(ana.step(10).getByRole("button", { name: "Start replay" }));
   await expect(ana.step(10)).toContainText("6/6 passed", { timeout: 60_000 });
   await expect(ana.verdict).toHaveText("Go", { timeout: 30_000 });
+  // The leadership update of a rehearsal says so first, so nobody forwards it as a release's.
+  await expect(page.getByLabel("Leadership update")).toHaveValue(/^PRACTICE RUN on Greenlight's practice services, not a real release\. Go-live readiness for production: reviewed and validated\./);
+  await shot(page, "practice-go");
   await expect(page.getByLabel("Decision")).toHaveValue("go");
   await ana.click(page.getByRole("button", { name: "Record decision" }));
   await expect(ana.next).toContainText("Finished: signed off as go by Ana (operator).");

@@ -427,6 +427,7 @@ fn facts() -> UpdateFacts {
         current_step: Some(StepId::PolicyDecision),
         stability_secs: 86_400,
         verdict: Verdict::NoGo { failing: vec![] },
+        practice: false,
     }
 }
 
@@ -459,6 +460,14 @@ fn update_when_everything_holds() {
     assert!(text.contains("- Backend reliability wiring confirmed: Redis and Inngest are required dependencies in staging and production."));
     assert!(text.contains("- Remaining gap: none."));
     assert!(text.ends_with("Next action: sign off and release to production.\n"));
+    // A rehearsal says so before anything else.
+    let practice = leadership_update(&UpdateFacts {
+        practice: true,
+        ..f
+    });
+    assert!(practice.starts_with(
+        "PRACTICE RUN on Greenlight's practice services, not a real release. Go-live readiness for production: reviewed and validated."
+    ));
 }
 
 #[test]

@@ -24,7 +24,15 @@ pub struct UpdateFacts {
     /// Step 6's window, for its title.
     pub stability_secs: u64,
     pub verdict: Verdict,
+    /// A rehearsal on practice mode's services: the update says so first, so nobody forwards
+    /// it as a real release's.
+    #[serde(default)]
+    pub practice: bool,
 }
+
+/// What a practice go-live's update starts with.
+pub const PRACTICE_MARK: &str =
+    "PRACTICE RUN on Greenlight's practice services, not a real release. ";
 
 fn strict_words(env: &str, strict: Option<bool>) -> String {
     match strict {
@@ -45,12 +53,13 @@ fn short_window(secs: u64) -> String {
 
 pub fn leadership_update(f: &UpdateFacts) -> String {
     let (staging, production) = (&f.staging, &f.production);
+    let mark = if f.practice { PRACTICE_MARK } else { "" };
     let headline = match &f.verdict {
         Verdict::Go => format!(
-            "Go-live readiness for {production}: reviewed and validated. Backend reliability wiring is confirmed and every go-live criterion holds."
+            "{mark}Go-live readiness for {production}: reviewed and validated. Backend reliability wiring is confirmed and every go-live criterion holds."
         ),
         Verdict::NoGo { failing } => format!(
-            "Go-live readiness for {production}: reviewed, not validated ({} {} failing).",
+            "{mark}Go-live readiness for {production}: reviewed, not validated ({} {} failing).",
             failing.len(),
             if failing.len() == 1 {
                 "criterion"
@@ -59,7 +68,7 @@ pub fn leadership_update(f: &UpdateFacts) -> String {
             }
         ),
         Verdict::Hold { missing } => format!(
-            "Go-live readiness for {production}: reviewed, validation on hold ({} item{} not measured yet).",
+            "{mark}Go-live readiness for {production}: reviewed, validation on hold ({} item{} not measured yet).",
             missing.len(),
             if missing.len() == 1 { "" } else { "s" }
         ),

@@ -265,6 +265,7 @@ pub async fn verdict_report(
         current_step: checklist.current(),
         stability_secs: state.config.golive.stability.as_secs(),
         verdict: verdict.clone(),
+        practice: pair.staging.practice && pair.production.practice,
     });
     VerdictReport {
         verdict,

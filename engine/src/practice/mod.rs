@@ -10,7 +10,6 @@ mod redis_server;
 mod service;
 pub mod tls;
 
-use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,7 +17,7 @@ use domain::practice::{Action, RedisState, Service as ServiceView, Side, Status}
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
-use redis_server::RedisServer;
+use redis_server::{RedisServer, free_port, start_redis};
 use service::Service;
 pub use service::http_answer;
 
@@ -56,14 +55,6 @@ pub struct Practice {
     acting: Mutex<()>,
 }
 
-/// A free loopback port: bound and let go (redis-server binds it itself a moment later).
-fn free_port() -> Result<u16, String> {
-    StdListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("cannot find a free loopback port: {e}"))
-}
-
 impl Practice {
     /// Starts both services and their Redis servers. Only a failure that leaves nothing to
     /// practise on is an error; a missing redis-server is a notice.
@@ -78,19 +69,9 @@ impl Practice {
         for side in Side::BOTH {
             let redis_dir = dir.join(format!("redis-{}", side.name()));
             redis_server::stop_orphan(&redis_dir);
-            let redis_port = free_port()?;
-            let redis = match &binary {
-                Err(why) => Err(why.clone()),
-                Ok(binary) => {
-                    let mut server = RedisServer::new(binary.clone(), redis_port, redis_dir);
-                    match server.start().await {
-                        Ok(()) => Ok(Mutex::new(server)),
-                        Err(e) => Err(format!(
-                            "{}'s Redis could not be started: {e}. The practice services run without it.",
-                            side.name()
-                        )),
-                    }
-                }
+            let (redis, redis_port) = match &binary {
+                Err(why) => (Err(why.clone()), free_port()?),
+                Ok(binary) => start_redis(binary, redis_dir, side).await?,
             };
             let listener = TcpListener::bind("127.0.0.1:0")
                 .await

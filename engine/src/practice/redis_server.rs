@@ -2,12 +2,15 @@
 //! loopback port, without persistence. Its pid is written beside its working directory so a
 //! console that was killed outright (SIGKILL, power loss) stops the orphan at its next start.
 
+use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
 use domain::RedisUrl;
+use domain::practice::Side;
 use tokio::process::{Child, Command};
+use tokio::sync::Mutex;
 
 use crate::tls::TrustedRoots;
 
@@ -25,6 +28,37 @@ pub fn find_binary() -> Result<PathBuf, String> {
         .ok_or_else(|| {
             "redis-server is not installed, so the practice services run without Redis and cannot reach Go. Install it (scripts/setup.sh run does, or: apt-get install redis-server) and start the console again.".to_string()
         })
+}
+
+/// A free loopback port: bound and let go (redis-server binds it itself a moment later).
+pub fn free_port() -> Result<u16, String> {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("cannot find a free loopback port: {e}"))
+}
+
+/// A redis-server for `side` on a free port; a port taken between choosing it and binding it
+/// is tried again with another.
+pub async fn start_redis(
+    binary: &Path,
+    dir: PathBuf,
+    side: Side,
+) -> Result<(Result<Mutex<RedisServer>, String>, u16), String> {
+    let mut failure = String::new();
+    for _ in 0..3 {
+        let port = free_port()?;
+        let mut server = RedisServer::new(binary.to_path_buf(), port, dir.clone());
+        match server.start().await {
+            Ok(()) => return Ok((Ok(Mutex::new(server)), port)),
+            Err(e) => failure = e,
+        }
+    }
+    let why = format!(
+        "{}'s Redis could not be started: {failure}. The practice services run without it.",
+        side.name()
+    );
+    Ok((Err(why), free_port()?))
 }
 
 /// One redis-server, running or stopped, always on the same port.

@@ -379,3 +379,102 @@ fn without_redis_server_practice_mode_runs_without_redis_and_says_why() {
     assert!(logs.contains("redis-server is not installed"), "{logs}");
     assert!(logs.contains("practice service started"), "{logs}");
 }
+
+#[tokio::test]
+async fn the_panel_is_for_operators_audited_and_the_console_watches_the_practice_pair() {
+    let app = support::TestApp::spawn_practice().await;
+    let act = |token: String, action: serde_json::Value| {
+        let url = app.url("/api/practice/act");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "action": action }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let strict = serde_json::json!({"action": "set_strict_flags", "side": "staging"});
+    let viewer = app.token(domain::auth::Role::Viewer).await;
+    assert_eq!(act(viewer.clone(), strict.clone()).await.status(), 403);
+    let operator = app.token(domain::auth::Role::Operator).await;
+    let done = act(operator, strict).await;
+    assert_eq!(done.status(), 200);
+    let (said, status): (String, domain::practice::Status) = done.json().await.unwrap();
+    assert!(said.contains("staging's env file"), "{said}");
+    assert!(status.service(Side::Staging).unwrap().strict_in_file);
+    let audit = app
+        .state
+        .store
+        .audit_entries(engine::store::AuditQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "practice.set_strict_flags" && e.outcome == "success"),
+        "{audit:?}"
+    );
+
+    // The console probes both practice services, production over HTTPS with the CA it made.
+    for environment in ["staging", "production"] {
+        let round: serde_json::Value = serde_json::from_str(&app.probe(environment).await).unwrap();
+        assert_eq!(round["latest_round"][0], "ready", "{environment}: {round}");
+    }
+    // The Status page marks them and greets a console on its embedded default.
+    let page = app
+        .client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("practice-tag"),
+        "the practice environments are marked"
+    );
+
+    let practice = app.state.practice.clone().unwrap();
+    app.stop().await.unwrap();
+    practice.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_console_of_ones_own_has_no_practice_panel_and_no_first_run_guide() {
+    let app = support::TestApp::spawn(
+        "[[environments]]\nname = \"staging\"\nmode = \"staging\"\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .await;
+    let status = app
+        .client()
+        .post(app.url("/api/practice/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status.json::<serde_json::Value>().await.unwrap(),
+        serde_json::Value::Null
+    );
+    let guide = app
+        .client()
+        .post(app.url("/api/practice/first_run"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        guide.json::<serde_json::Value>().await.unwrap(),
+        serde_json::Value::Null
+    );
+    let act = app
+        .client()
+        .post(app.url("/api/practice/act"))
+        .json(&serde_json::json!({"action": {"action": "reset"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(act.status(), 404);
+    app.stop().await.unwrap();
+}

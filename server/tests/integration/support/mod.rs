@@ -52,23 +52,53 @@ impl TestApp {
     /// runtime that has since been dropped would never finish.
     pub async fn spawn_with(config_text: &str, dir: &std::path::Path) -> Self {
         let data_dir = tempfile::tempdir().expect("temp data dir");
-        let overrides = Overrides {
-            addr: Some("127.0.0.1:0".parse().unwrap()),
-            data_dir: Some(data_dir.path().to_path_buf()),
-        };
         let config = Config::parse(
             config_text,
             ConfigSource::File(dir.join("greenlight.toml")),
             dir,
-            &overrides,
+            &Self::overrides(&data_dir),
         )
         .expect("test config is valid");
+        Self::spawn_config(config, data_dir, None).await
+    }
+
+    fn overrides(data_dir: &tempfile::TempDir) -> Overrides {
+        Overrides {
+            addr: Some("127.0.0.1:0".parse().unwrap()),
+            data_dir: Some(data_dir.path().to_path_buf()),
+        }
+    }
+
+    /// The console on its embedded default with practice mode running (a 1-minute window),
+    /// as `greenlight serve` without --config starts it. Stop the practice services with
+    /// `state.practice` after the console.
+    pub async fn spawn_practice() -> Self {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let overrides = Self::overrides(&data_dir);
+        let config = Config::load(None, &overrides).expect("the embedded default loads");
+        let (config, practice) =
+            server::practice::attach(config, true, Duration::from_secs(60), &overrides)
+                .await
+                .expect("practice mode attaches");
+        assert!(practice.is_some(), "practice mode starts");
+        Self::spawn_config(config, data_dir, practice).await
+    }
+
+    async fn spawn_config(
+        config: Config,
+        data_dir: tempfile::TempDir,
+        practice: Option<std::sync::Arc<engine::practice::Practice>>,
+    ) -> Self {
         let (tx, rx) = oneshot::channel::<()>();
         let (ready_tx, ready_rx) = oneshot::channel();
         let handle = app_runtime().spawn(async move {
-            let app = Application::build(config, PathBuf::from("target/site-absent"))
-                .await
-                .expect("app builds");
+            let app = Application::build_with_practice(
+                config,
+                PathBuf::from("target/site-absent"),
+                practice,
+            )
+            .await
+            .expect("app builds");
             let _ = ready_tx.send((app.port(), app.state().clone(), app.setup_code()));
             app.run_until_stopped(async move {
                 let _ = rx.await;
