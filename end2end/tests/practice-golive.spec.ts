@@ -78,10 +78,14 @@ test.afterAll(async () => {
   });
 });
 
-/** With GREENLIGHT_E2E_SCREENSHOTS=DIR, full-page screenshots go there. */
-async function shot(page: Page, name: string): Promise<void> {
+/** With GREENLIGHT_E2E_SCREENSHOTS=DIR, full-page screenshots go there (`top`: the first
+ * screen only, as the README shows it). */
+async function shot(page: Page, name: string, top = false): Promise<void> {
   const dir = process.env.GREENLIGHT_E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  if (!dir) return;
+  if (top) await page.setViewportSize({ width: 1280, height: 1150 });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: !top });
+  if (top) await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 class Newcomer {
@@ -158,7 +162,8 @@ test("a newcomer rehearses a go-live to Go on the practice services, then sees N
   await expect(ana.done).toContainText("now set in production's env file");
   await ana.click(ana.panel("Redeploy production"));
   await expect(ana.done).toContainText("Production was redeployed");
-  await shot(page, "practice-golive");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, "practice-golive", true);
 
   // The page checks step 6 again when the window is over.
   await expect(ana.next).toContainText("Step 7: Update production and redeploy", { timeout: 150_000 });

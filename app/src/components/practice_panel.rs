@@ -9,11 +9,23 @@ use leptos::prelude::*;
 use crate::api::practice::{PracticeAct, practice_status};
 use crate::components::load_error::LoadError;
 
-/// Shown on a go-live of `staging` → `production` when that is practice mode's pair.
+/// Shown on a go-live of `staging` → `production` when that is practice mode's pair. After
+/// each action the page's verdict is measured again (`measure` is bumped): what it measures
+/// has just changed.
 #[component]
-pub fn PracticePanel(staging: String, production: String, can_act: bool) -> impl IntoView {
+pub fn PracticePanel(
+    staging: String,
+    production: String,
+    can_act: bool,
+    measure: RwSignal<u32>,
+) -> impl IntoView {
     let act = ServerAction::<PracticeAct>::new();
     let status = Resource::new(move || act.version().get(), |_| practice_status());
+    Effect::new(move |_| {
+        if act.value().get().is_some_and(|r| r.is_ok()) {
+            measure.update(|n| *n += 1);
+        }
+    });
     let is_pair = staging == Side::Staging.name() && production == Side::Production.name();
     view! {
         <Transition fallback=|| ()>

@@ -65,7 +65,7 @@ pub fn GoLiveRunPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let can_act = crate::session::may(Role::Operator).await;
                 match detail.await {
-                    Ok(d) => view! { <RunView d run_step gate_replay can_act/> }.into_any(),
+                    Ok(d) => view! { <RunView d run_step gate_replay can_act measure/> }.into_any(),
                     Err(error) => view! { <h1>"Go-live"</h1> <LoadError error/> }.into_any(),
                 }
             })}
@@ -155,6 +155,8 @@ fn RunView(
     run_step: ServerAction<RunStep>,
     gate_replay: ServerAction<StartGateReplay>,
     can_act: bool,
+    /// Bumped to measure the verdict again (the practice panel does, after each action).
+    measure: RwSignal<u32>,
 ) -> impl IntoView {
     let s = d.summary.clone();
     let finished = s.ended_unix.is_some();
@@ -167,7 +169,7 @@ fn RunView(
             {format!("Started {} UTC by {}. {} of 10 steps passed.", when(s.started_unix), s.started_by, d.passed)}
             " " <a href=format!("/go-live/{id}/report")>"Printable report"</a>
         </p>
-        <PracticePanel staging=s.staging.clone() production=s.production.clone() can_act/>
+        <PracticePanel staging=s.staging.clone() production=s.production.clone() can_act measure/>
         <section class="next-action" aria-labelledby="next-heading">
             <h2 id="next-heading">"Next action"</h2>
             <p class="next-head">{next_head}</p>
