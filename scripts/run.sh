@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the console (release) and serves it on its embedded default:
-# http://127.0.0.1:3000 with the example workspace and a SQLite database in ./.greenlight.
+# http://127.0.0.1:3000 with the example workspace, practice mode's staging and production (each
+# with its own redis-server on a free port; --no-practice turns them off) and a SQLite database
+# in ./.greenlight.
 # Extra arguments go to `greenlight serve` (e.g. --config greenlight.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -25,8 +25,8 @@ pub struct EnvironmentSummary {
 /// What the Status page's first-run guide needs (a console on its embedded example workspace).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Welcome {
-    /// The practice staging → production pair, when practice mode runs.
-    pub practice_pair: Option<(String, String)>,
+    /// Practice mode runs (its staging → production pair can be rehearsed).
+    pub practice: bool,
     /// Why practice mode runs without Redis (or not at all), in words.
     pub notice: Option<String>,
     /// The example suite's name, for "Run the example replay".

@@ -114,12 +114,13 @@ impl Inspection {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
 
-    fn fixture(name: &str) -> Option<(String, String)> {
+    /// A captured whole response of the reference service: its head and its body.
+    pub(crate) fn fixture(name: &str) -> Option<(String, String)> {
         let path = format!(
             "{}/../../shared/fixtures/payloads/{name}",
             env!("CARGO_MANIFEST_DIR")

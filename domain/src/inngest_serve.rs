@@ -162,6 +162,7 @@ fn int(n: u64) -> PyValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inngest::tests::fixture;
 
     const KEY: &str = "signkey-prod-0123456789abcdef0123456789abcdef";
 
@@ -173,19 +174,6 @@ mod tests {
             dev,
             function_count: 4,
         }
-    }
-
-    /// A captured whole response: its head and its body.
-    fn fixture(name: &str) -> Option<(String, String)> {
-        let path = format!(
-            "{}/../../shared/fixtures/payloads/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let raw = std::fs::read_to_string(path).ok()?;
-        let (head, body) = raw
-            .split_once("\r\n\r\n")
-            .or_else(|| raw.split_once("\n\n"))?;
-        Some((head.to_string(), body.to_string()))
     }
 
     #[test]

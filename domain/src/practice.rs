@@ -130,6 +130,8 @@ pub enum RedisState {
 pub struct Service {
     pub side: Side,
     pub base_url: String,
+    /// Serving now: false after a redeploy whose restart failed (redeploy again).
+    pub running: bool,
     pub redis: RedisState,
     /// Both strict flags are true in the env file.
     pub strict_in_file: bool,

@@ -18,7 +18,7 @@ const DASHBOARD_TOKEN = "Xq7pL2vN9rT4wY8zK3mB6cF1hJ5dG0sA";
 
 type Env = "staging" | "production";
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.on("error", fail);
@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await new Promise<boolean>((done) => {

@@ -1,9 +1,10 @@
 import { test, expect, type Locator, type Page } from "@playwright/test";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort, waitForPort } from "./golive-world";
+import { Operator } from "./operator";
 
 // Practice mode as a newcomer meets it: a console started with no configuration at all (its
 // embedded default) runs a practice staging and production with their own redis-servers. An
@@ -15,34 +16,6 @@ const ROOT = resolve(__dirname, "../..");
 const GREENLIGHT = join(ROOT, "target/release/greenlight");
 
 test.describe.configure({ mode: "serial" });
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((done) => {
-      const socket = connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.on("error", () => done(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`the practice console did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let console_: ChildProcess;
 let baseURL = "";
@@ -67,7 +40,7 @@ test.beforeAll(async () => {
     timeout: 30_000,
   }).trim();
   console_ = spawn(GREENLIGHT, ["serve"], { env, stdio: "ignore" });
-  await waitForPort(port);
+  await waitForPort(port, "the practice console");
 });
 
 test.afterAll(async () => {
@@ -88,32 +61,13 @@ async function shot(page: Page, name: string, top = false): Promise<void> {
   if (top) await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-class Newcomer {
-  clicks = 0;
-  constructor(readonly page: Page) {}
-
-  async click(target: Locator): Promise<void> {
-    this.clicks += 1;
-    await expect(this.page.locator("body")).toHaveAttribute("data-hydrated", "true");
-    await target.click();
-  }
-
+class Newcomer extends Operator {
+  /** A button of the practice panel. */
   panel(name: string): Locator {
     return this.page.locator(".practice-panel").getByRole("button", { name, exact: true });
   }
 
-  step(n: number): Locator {
-    return this.page.getByRole("list", { name: "Go-live steps" }).getByRole("listitem", { name: new RegExp(`^${n}\\. `) });
-  }
-
-  get next(): Locator {
-    return this.page.locator(".next-action");
-  }
-
-  get verdict(): Locator {
-    return this.page.locator(".verdict-panel .verdict-word");
-  }
-
+  /** What the panel's last action did. */
   get done(): Locator {
     return this.page.locator(".practice-done");
   }

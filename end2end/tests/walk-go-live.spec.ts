@@ -1,4 +1,5 @@
-import { test, expect, type Locator, type Page } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
+import { Operator } from "./operator";
 import { join } from "node:path";
 import { GoLiveWorld, SIGNING_KEY } from "./golive-world";
 
@@ -25,18 +26,7 @@ async function shot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
-class Operator {
-  clicks = 0;
-  constructor(readonly page: Page) {}
-
-  async click(target: Locator): Promise<void> {
-    this.clicks += 1;
-    // As a person would: once the page is interactive (after a full page load, the chunk of a
-    // lazily loaded page arrives before its buttons work).
-    await expect(this.page.locator("body")).toHaveAttribute("data-hydrated", "true");
-    await target.click();
-  }
-
+class Ana extends Operator {
   /** Signs in from the front page with the operator's token (typed, not clicked). */
   async signIn(): Promise<void> {
     await this.page.goto(`${world.baseURL}/login?next=/`);
@@ -45,24 +35,12 @@ class Operator {
     await expect(this.page.locator(".who-name")).toHaveText("Ana (operator)");
     await expect(this.page.locator("body")).toHaveAttribute("data-hydrated", "true");
   }
-
-  step(n: number): Locator {
-    return this.page.getByRole("list", { name: "Go-live steps" }).getByRole("listitem", { name: new RegExp(`^${n}\\. `) });
-  }
-
-  get next(): Locator {
-    return this.page.locator(".next-action");
-  }
-
-  get verdict(): Locator {
-    return this.page.locator(".verdict-panel .verdict-word");
-  }
 }
 
 test("an operator walks a go-live to Go in the browser, without a terminal", async ({ page, context }) => {
   test.setTimeout(300_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: world.baseURL });
-  const ana = new Operator(page);
+  const ana = new Ana(page);
   await ana.signIn();
   await ana.click(page.getByRole("link", { name: "Go-live" }));
   await ana.click(page.getByRole("button", { name: "Start a go-live of staging → production" }));
@@ -136,7 +114,7 @@ test("an operator walks a go-live to Go in the browser, without a terminal", asy
 
 test("a second go-live turns No-Go when production's Redis stops, and says why in plain words", async ({ page }) => {
   test.setTimeout(240_000);
-  const ana = new Operator(page);
+  const ana = new Ana(page);
   await ana.signIn();
   await page.goto(`${world.baseURL}/go-live`);
   await ana.click(page.getByRole("button", { name: "Start a go-live of staging → production" }));

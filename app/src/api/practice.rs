@@ -28,9 +28,7 @@ pub async fn practice_act(action: Action) -> Result<(String, Status), AppError> 
             "Practice mode is not running: this console watches a configuration of its own.".into(),
         ));
     };
-    let done = practice.act(action).await;
-    // The services every verdict measures have changed: the next look measures afresh.
-    caller.state.verdicts.forget_all().await;
+    let done = engine::practice::act(&caller.state, &practice, action).await;
     let outcome = if done.is_ok() { "success" } else { "failure" };
     let detail = serde_json::to_value(action).unwrap_or_default();
     caller
@@ -56,18 +54,9 @@ pub async fn first_run() -> Result<Option<Welcome>, AppError> {
         None => None,
     };
     Ok(Some(Welcome {
-        practice_pair: state
-            .config
-            .environments
-            .iter()
-            .any(|e| e.practice)
-            .then(|| ("staging".to_string(), "production".to_string())),
+        practice: practice.is_some(),
         notice: practice.and_then(|p| p.notice),
-        example_suite: state
-            .config
-            .suites
-            .iter()
-            .find(|s| s.name == "example")
-            .map(|s| s.name.clone()),
+        // The example workspace's own suite comes first; practice mode's is added after it.
+        example_suite: state.config.suites.first().map(|s| s.name.clone()),
     }))
 }

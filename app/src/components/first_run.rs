@@ -37,14 +37,14 @@ pub fn FirstRunGuide() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(Some(guide)) = guide.await else { return ().into_any() };
-                let practise = match guide.practice_pair {
-                    Some(_) => view! {
+                let practise = match guide.practice {
+                    true => view! {
                         <li>
                             <a class="button" href="/go-live">"Practise a go-live"</a>
                             " on the practice staging and production this console runs on your machine, with their own Redis servers; nothing real is touched."
                         </li>
                     }.into_any(),
-                    None => view! {
+                    false => view! {
                         <li>"Practice mode is not running, so there is no go-live to practise."</li>
                     }.into_any(),
                 };

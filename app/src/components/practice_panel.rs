@@ -104,6 +104,9 @@ fn ServiceControls(service: Service, act: ServerAction<PracticeAct>) -> impl Int
         <article class="practice-service" aria-label=format!("Practice {name}")>
             <h3>{format!("{name} ({})", service.base_url)}</h3>
             <ul>
+                {(!service.running).then(|| view! {
+                    <li class="notice">"Not running: its last restart failed. Redeploy it to start it again."</li>
+                })}
                 <li>{format!("Settings: {flags}.")}</li>
                 <li>{redis_line}</li>
                 <li>{if slow { "Answers: slower than the probe timeout." } else { "Answers: at once." }}</li>

@@ -14,8 +14,8 @@ use crate::tls::TrustedRoots;
 /// The reference's PING budget inside its dependencies check.
 const PING_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// The settings a service started with.
-#[derive(Debug, Clone)]
+/// The settings a service started with. Its `Debug` leaves the secrets out.
+#[derive(Clone)]
 pub struct Deployed {
     pub redis_url: Option<RedisUrl>,
     pub redis_required: bool,
@@ -26,6 +26,19 @@ pub struct Deployed {
     pub dashboard_token: Option<String>,
     pub dev: bool,
     pub at_unix: f64,
+}
+
+impl std::fmt::Debug for Deployed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deployed")
+            .field("redis_url", &self.redis_url)
+            .field("redis_required", &self.redis_required)
+            .field("inngest_required", &self.inngest_required)
+            .field("app_id", &self.app_id)
+            .field("dev", &self.dev)
+            .field("at_unix", &self.at_unix)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Deployed {

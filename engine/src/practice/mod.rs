@@ -5,12 +5,14 @@
 //! real; [`Practice::shutdown`] stops everything it started.
 
 mod answers;
+mod config_lines;
 mod env_file;
 mod redis_server;
 mod service;
 pub mod tls;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::practice::{Action, RedisState, Service as ServiceView, Side, Status};
@@ -42,17 +44,45 @@ struct Slot {
     redis: Result<Mutex<RedisServer>, String>,
 }
 
+/// Takes `dir`'s lock, or says which console holds it.
+fn lock(dir: &Path) -> Result<std::fs::File, String> {
+    let path = dir.join("console.lock");
+    let file = std::fs::File::create(&path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+        format!(
+            "another console already runs practice mode with the data directory {}; its services are left alone",
+            dir.parent().unwrap_or(dir).display()
+        )
+    })?;
+    Ok(file)
+}
+
+/// Does `action` on `state`'s practice services and forgets the go-live verdicts measured
+/// before it (they measured services that have just changed).
+pub async fn act(
+    state: &crate::state::AppState,
+    practice: &Arc<Practice>,
+    action: Action,
+) -> Result<String, String> {
+    let done = practice.act(action).await;
+    state.verdicts.forget_all().await;
+    done
+}
+
 /// The running practice services.
 pub struct Practice {
     dir: PathBuf,
     slots: Vec<Slot>,
     runner_failures: PathBuf,
     stability: Duration,
-    ca_pem: String,
     ca: tokio_rustls::rustls::pki_types::CertificateDer<'static>,
     notice: Option<String>,
-    /// One action at a time: a redeploy and a Redis restart must not interleave.
-    acting: Mutex<()>,
+    /// One action at a time: a redeploy and a Redis restart must not interleave. Shutdown
+    /// takes it too, and then refuses every later action.
+    acting: Mutex<bool>,
+    /// Held while this console runs practice mode in this data directory (see `lock`).
+    _lock: std::fs::File,
 }
 
 impl Practice {
@@ -62,6 +92,9 @@ impl Practice {
         let dir = options.data_dir.join("practice");
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // Before anything in the directory is touched: another console's services are not
+        // orphans, and its env files are not ours to rewrite.
+        let lock = lock(&dir)?;
         let tls = tls::PracticeTls::generate()?;
         let _ = std::fs::write(dir.join("ca.pem"), &tls.ca_pem);
         let binary = redis_server::find_binary();
@@ -101,10 +134,10 @@ impl Practice {
             dir,
             slots,
             stability: options.stability,
-            ca_pem: tls.ca_pem,
             ca: tls.ca,
             notice,
-            acting: Mutex::new(()),
+            acting: Mutex::new(false),
+            _lock: lock,
         };
         for slot in &practice.slots {
             tracing::info!(
@@ -129,53 +162,14 @@ impl Practice {
         self.ca.clone()
     }
 
-    pub fn ca_pem(&self) -> &str {
-        &self.ca_pem
-    }
-
-    pub fn stability(&self) -> Duration {
-        self.stability
-    }
-
-    pub fn is_practice(&self, environment: &str) -> bool {
-        Side::BOTH.iter().any(|s| s.name() == environment)
-    }
-
     /// The configuration lines that watch the practice services and replay their suite,
     /// appended to the embedded example workspace's text.
     pub fn config_lines(&self) -> String {
-        let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
-        let mut text = String::from("\n# Practice mode (added at start; not in any file).\n");
-        for slot in &self.slots {
-            let s = &slot.service;
-            text.push_str(&format!(
-                "\n[[environments]]\nname = {name}\nmode = {name}\nbase_url = {url}\nenv_file = {file}\n\
-                 probe_interval_secs = {PROBE_INTERVAL_SECS}\nexpected_inngest_functions = {count}\n\
-                 dependencies_auth = {{ header = \"X-Dashboard-Token\", from_env_file = \"DASHBOARD_AUTH_TOKEN\" }}\n\
-                 flip_after_rounds = 1\nrecover_after_rounds = 1\n\n\
-                 [[environments.checks]]\nname = \"queue\"\npath = \"/api/queue/health\"\nrelease = true\n\
-                 conditions = [\"[STATUS] == 200\", \"[BODY].queue.p95_age_seconds < 900\"]\n",
-                name = quote(s.side.name()),
-                url = quote(&s.base_url()),
-                file = quote(&s.env_file.to_string_lossy()),
-                count = service::FUNCTION_COUNT,
-            ));
-        }
-        let runner = [
-            "python3",
-            "runner/example_runner.py",
-            "--fail-cases-file",
-            &self.runner_failures.to_string_lossy(),
-        ]
-        .map(quote)
-        .join(", ");
-        text.push_str(&format!(
-            "\n[[suites]]\nname = \"practice\"\ngolden_set = \"golden_set.json\"\nmin_pass_rate = 0.95\n\
-             concurrency = 4\ncase_timeout_secs = 30\nrunner = {{ kind = \"command\", command = [{runner}] }}\n\n\
-             [golive]\nsuite = \"practice\"\nstability_minutes = {}\n",
-            self.stability.as_secs().div_ceil(60).max(1)
-        ));
-        text
+        config_lines::lines(
+            self.slots.iter().map(|s| &s.service),
+            &self.runner_failures,
+            self.stability,
+        )
     }
 
     /// Practice mode now, as the panel shows it.
@@ -204,6 +198,7 @@ impl Practice {
             services.push(ServiceView {
                 side: s.side,
                 base_url: s.base_url(),
+                running: s.is_running().await,
                 redis,
                 strict_in_file: in_file,
                 strict_deployed: deployed.strict(),
@@ -219,9 +214,21 @@ impl Practice {
         }
     }
 
-    /// Does `action` for real. The error is a sentence for the operator.
-    pub async fn act(&self, action: Action) -> Result<String, String> {
-        let _one_at_a_time = self.acting.lock().await;
+    /// Does `action` for real, to its end even when the caller goes away (a redeploy cut off
+    /// between stop and start would leave the service down). The error is a sentence for the
+    /// operator.
+    pub async fn act(self: &Arc<Self>, action: Action) -> Result<String, String> {
+        let practice = Arc::clone(self);
+        tokio::spawn(async move { practice.act_now(action).await })
+            .await
+            .map_err(|e| format!("the practice action stopped: {e}"))?
+    }
+
+    async fn act_now(&self, action: Action) -> Result<String, String> {
+        let stopped = self.acting.lock().await;
+        if *stopped {
+            return Err("the console is stopping; practice mode is being shut down".into());
+        }
         match action {
             Action::SetStrictFlags { side } => {
                 env_file::set_strict(&self.slot(side).service.env_file, true)?;
@@ -264,7 +271,10 @@ impl Practice {
     }
 
     /// Stops both services and both Redis servers, and waits until the servers have exited.
+    /// An action under way finishes first; later ones are refused.
     pub async fn shutdown(&self) {
+        let mut stopped = self.acting.lock().await;
+        *stopped = true;
         for slot in &self.slots {
             slot.service.stop().await;
             if let Ok(redis) = &slot.redis {
@@ -272,9 +282,5 @@ impl Practice {
             }
         }
         tracing::info!(dir = %self.dir.display(), "practice services stopped");
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }

@@ -137,6 +137,24 @@ impl Service {
     pub async fn deployed(&self) -> Deployed {
         self.shared.deployed.read().await.clone()
     }
+
+    /// Serving now (a redeploy whose restart failed leaves it stopped).
+    pub async fn is_running(&self) -> bool {
+        self.running
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|(_, task)| !task.is_finished())
+    }
+}
+
+impl Drop for Service {
+    /// A service dropped without `stop` (a start that failed half way) stops serving too.
+    fn drop(&mut self) {
+        if let Some((_, task)) = self.running.get_mut().take() {
+            task.abort();
+        }
+    }
 }
 
 async fn read(path: &std::path::Path) -> Result<Deployed, String> {

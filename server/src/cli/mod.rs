@@ -118,8 +118,9 @@ pub struct ServeArgs {
     pub site_root: Option<PathBuf>,
 
     /// Without --config, practice mode also runs a staging and a production service on
-    /// loopback (each with its own redis-server) to rehearse a go-live on. This turns it off.
-    #[arg(long, env = "GREENLIGHT_NO_PRACTICE")]
+    /// loopback (each with its own redis-server) to rehearse a go-live on. This turns it off
+    /// (GREENLIGHT_NO_PRACTICE=1, true, yes or on).
+    #[arg(long, env = "GREENLIGHT_NO_PRACTICE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_practice: bool,
 
     /// How long the practice staging must stay ready in a practice go-live (step 6), in
@@ -158,6 +159,18 @@ pub fn serve(args: ServeArgs) -> ExitCode {
     };
     let stability = std::time::Duration::from_secs(args.practice_stability_minutes * 60);
     runtime.block_on(async move {
+        // Signals are listened for from here on: one arriving while practice mode starts lets
+        // the start finish and then stops everything it started, instead of killing the
+        // process with redis-servers left behind.
+        let (stop, mut stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        tokio::task::yield_now().await;
+        let stopped = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
         let attached =
             crate::practice::attach(config, !args.no_practice, stability, &overrides).await;
         let (config, practice) = match attached {
@@ -169,7 +182,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         };
         let served =
             match Application::build_with_practice(config, site_root, practice.clone()).await {
-                Ok(app) => app.run_until_stopped(shutdown_signal()).await.map_err(|e| {
+                Ok(app) => app.run_until_stopped(stopped).await.map_err(|e| {
                     tracing::error!(error = %e, "server failed");
                 }),
                 Err(e) => {

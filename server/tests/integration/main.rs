@@ -19,6 +19,7 @@ mod operations;
 mod pages;
 mod parity_cli;
 mod practice;
+mod practice_processes;
 mod probe_cli;
 mod replay_cli;
 mod replay_parity;
