@@ -137,98 +137,71 @@ async fn practice_services_answer_like_the_reference_and_the_panel_changes_them(
 
     // Relaxed: a stopped Redis only degrades staging. Strict flags in the file change nothing
     // until the redeploy; then the stopped Redis makes staging not ready (503 with detail).
-    practice
-        .act(Action::StopRedis {
-            side: Side::Staging,
-        })
-        .await
-        .unwrap();
-    let (code, ready) = get(&client, format!("{staging}/api/health/ready")).await;
-    assert_eq!(code, 200, "{ready}");
-    assert_eq!(
-        ready["runtime_dependencies"]["dependencies"]["redis"]["status"],
-        "degraded"
-    );
-    practice
-        .act(Action::SetStrictFlags {
-            side: Side::Staging,
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        get(&client, format!("{staging}/api/health/ready")).await.0,
-        200
-    );
-    let after = practice.status().await;
-    let s = after.service(Side::Staging).unwrap();
-    assert!(s.strict_in_file && !s.strict_deployed);
-    assert!(matches!(s.redis, RedisState::Stopped { .. }));
-    practice
-        .act(Action::Redeploy {
-            side: Side::Staging,
-        })
-        .await
-        .unwrap();
-    let (code, detail) = get(&client, format!("{staging}/api/health/ready")).await;
-    assert_eq!(code, 503);
-    assert!(
-        detail["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("Runtime dependencies not ready: redis: Redis ping failed"),
-        "{detail}"
-    );
-    practice
-        .act(Action::StartRedis {
-            side: Side::Staging,
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        get(&client, format!("{staging}/api/health/ready")).await.0,
-        200
-    );
-    assert!(
+    let act = |action: Action| {
+        let practice = Arc::clone(&practice);
+        async move { practice.act(action).await.expect("the action is done") }
+    };
+    let ready = || get(&client, format!("{staging}/api/health/ready"));
+    let staging_now = async || {
         practice
             .status()
             .await
             .service(Side::Staging)
+            .cloned()
             .unwrap()
-            .strict_deployed
+    };
+    act(Action::StopRedis {
+        side: Side::Staging,
+    })
+    .await;
+    let (code, answer) = ready().await;
+    assert_eq!(code, 200, "{answer}");
+    let redis = &answer["runtime_dependencies"]["dependencies"]["redis"];
+    assert_eq!(redis["status"], "degraded");
+    act(Action::SetStrictFlags {
+        side: Side::Staging,
+    })
+    .await;
+    assert_eq!(ready().await.0, 200);
+    let s = staging_now().await;
+    assert!(s.strict_in_file && !s.strict_deployed);
+    assert!(matches!(s.redis, RedisState::Stopped { .. }));
+    act(Action::Redeploy {
+        side: Side::Staging,
+    })
+    .await;
+    let (code, answer) = ready().await;
+    assert_eq!(code, 503);
+    let detail = answer["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("Runtime dependencies not ready: redis: Redis ping failed"),
+        "{answer}"
     );
+    act(Action::StartRedis {
+        side: Side::Staging,
+    })
+    .await;
+    assert_eq!(ready().await.0, 200);
+    assert!(staging_now().await.strict_deployed && staging_now().await.running);
 
     // Slow answers outlast a client's timeout; then they are quick again.
-    practice
-        .act(Action::SlowAnswers {
-            side: Side::Staging,
-            on: true,
-        })
-        .await
-        .unwrap();
-    let slow = client
+    let slow = |on| Action::SlowAnswers {
+        side: Side::Staging,
+        on,
+    };
+    act(slow(true)).await;
+    let slowed = client
         .get(format!("{staging}/api/health/ready"))
         .send()
         .await;
-    assert!(slow.is_err_and(|e| e.is_timeout()));
-    practice
-        .act(Action::SlowAnswers {
-            side: Side::Staging,
-            on: false,
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        get(&client, format!("{staging}/api/health/ready")).await.0,
-        200
-    );
+    assert!(slowed.is_err_and(|e| e.is_timeout()));
+    act(slow(false)).await;
+    assert_eq!(ready().await.0, 200);
 
     // The runner's failures are a file the practice suite's runner reads.
-    practice
-        .act(Action::RunnerFailures { on: true })
-        .await
-        .unwrap();
+    act(Action::RunnerFailures { on: true }).await;
     assert!(practice.status().await.runner_failures);
-    practice.act(Action::Reset).await.unwrap();
+    act(Action::Reset).await;
     let reset = practice.status().await;
     assert!(!reset.runner_failures);
     assert!(!reset.service(Side::Staging).unwrap().strict_in_file);
@@ -246,6 +219,8 @@ async fn practice_services_answer_like_the_reference_and_the_panel_changes_them(
             .await
             .is_err()
     );
+    // After shutdown every action is refused.
+    assert!(practice.act(Action::Reset).await.is_err());
 }
 
 #[tokio::test]
@@ -291,15 +266,7 @@ async fn the_panel_is_for_operators_audited_and_the_console_watches_the_practice
         assert_eq!(round["latest_round"][0], "ready", "{environment}: {round}");
     }
     // The Status page marks them and greets a console on its embedded default.
-    let page = app
-        .client()
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text("/").await;
     assert!(
         page.contains("practice-tag"),
         "the practice environments are marked"
