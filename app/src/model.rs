@@ -280,6 +280,8 @@ pub struct GoLiveSummary {
     pub decision: Option<domain::golive::Decision>,
     pub signed_by: Option<String>,
     pub note: Option<String>,
+    /// A rehearsal on practice mode's services, not a real go-live.
+    pub practice: bool,
 }
 
 /// One step of a go-live as the page shows it.

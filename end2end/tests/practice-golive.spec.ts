@@ -147,4 +147,11 @@ test("a newcomer rehearses a go-live to Go on the practice services, then sees N
 
   console.log(`PRACTICE_GO_CLICKS=${toGo} PRACTICE_TOTAL_CLICKS=${ana.clicks}`);
   expect(ana.clicks).toBeLessThanOrEqual(20);
+
+  // The printable report (and the go-live list) say it was a rehearsal.
+  await page.goto(`${baseURL}/go-live`);
+  await expect(page.locator("table.golives")).toContainText("staging → production (practice)");
+  await page.goto(`${baseURL}/go-live/1/report`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Practice go-live report #1: staging → production");
+  await expect(page.locator("pre.update")).toContainText("PRACTICE RUN");
 });

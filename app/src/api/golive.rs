@@ -44,8 +44,11 @@ mod ssr {
             .collect()
     }
 
-    pub fn summary(row: &GoLiveRow) -> GoLiveSummary {
+    /// The go-live's summary; `config` says whether its pair is practice mode's.
+    pub fn summary(row: &GoLiveRow, config: &engine::Config) -> GoLiveSummary {
+        let practice = |name: &str| config.environment(name).is_some_and(|e| e.practice);
         GoLiveSummary {
+            practice: practice(&row.staging) && practice(&row.production),
             id: row.id,
             staging: row.staging.clone(),
             production: row.production.clone(),
@@ -62,8 +65,9 @@ mod ssr {
         row: &GoLiveRow,
         records: &[StepRecord],
         checklist: &Checklist,
-        stability_secs: u64,
+        config: &engine::Config,
     ) -> GoLiveDetail {
+        let stability_secs = config.golive.stability.as_secs();
         let steps = StepId::ALL
             .into_iter()
             .map(|step| {
@@ -96,7 +100,7 @@ mod ssr {
             })
             .collect();
         GoLiveDetail {
-            summary: summary(row),
+            summary: summary(row, config),
             steps,
             current: checklist.current(),
             passed: checklist.passed_count(),
@@ -107,12 +111,7 @@ mod ssr {
     /// The go-live as the page shows it, read afresh.
     pub async fn load(state: &engine::AppState, id: i64) -> Result<GoLiveDetail, AppError> {
         let (row, records, checklist) = state.store.golive(id).await.map_err(GoLiveError::from)?;
-        Ok(detail(
-            &row,
-            &records,
-            &checklist,
-            state.config.golive.stability.as_secs(),
-        ))
+        Ok(detail(&row, &records, &checklist, &state.config))
     }
 }
 
@@ -126,7 +125,7 @@ pub async fn list_golives() -> Result<Vec<GoLiveSummary>, AppError> {
         .list_golives()
         .await?
         .iter()
-        .map(ssr::summary)
+        .map(|row| ssr::summary(row, &caller.state.config))
         .collect())
 }
 

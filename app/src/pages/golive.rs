@@ -141,7 +141,7 @@ fn Pairs(
                         {r.iter().map(|g| view! {
                             <tr>
                                 <td><a href=format!("/go-live/{}", g.id)>{g.id}</a></td>
-                                <td>{format!("{} → {}", g.staging, g.production)}</td>
+                                <td>{format!("{} → {}{}", g.staging, g.production, if g.practice { " (practice)" } else { "" })}</td>
                                 <td>{format!("{} by {}", when(g.started_unix), g.started_by)}</td>
                                 <td>{g.decision.map_or_else(|| "in progress".to_string(), |d| format!("{} (signed off by {})", d.label(), g.signed_by.clone().unwrap_or_default()))}</td>
                                 <td><a href=format!("/go-live/{}/report", g.id)>"Report"</a></td>

@@ -35,7 +35,10 @@ fn Report(d: GoLiveDetail) -> impl IntoView {
     let kept = d.report;
     view! {
         <article class="report">
-            <h1>{format!("Go-live report #{}: {} → {}", s.id, s.staging, s.production)}</h1>
+            <h1>{format!("{}o-live report #{}: {} → {}", if s.practice { "Practice g" } else { "G" }, s.id, s.staging, s.production)}</h1>
+            {s.practice.then(|| view! {
+                <p class="notice" role="note">"A rehearsal on the practice services this console runs, not a real go-live."</p>
+            })}
             <p>{format!("Started {} UTC by {}.", when(s.started_unix), s.started_by)}</p>
             <p class="report-decision">{match (&s.decision, s.ended_unix) {
                 (Some(dec), Some(at)) => format!("Decision: {} — signed off by {} at {} UTC.{}", dec.label(), s.signed_by.clone().unwrap_or_default(), when(at), s.note.clone().map(|n| format!(" Note: {n}")).unwrap_or_default()),
