@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::sentence;
+
 /// One of the two practice services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,18 +80,18 @@ impl Action {
                 "REDIS_REQUIRED=true and INNGEST_REQUIRED=true are now set in {}'s env file. The running service still has its old settings until it is redeployed.",
                 side.name()
             ),
-            Action::Redeploy { side } => format!(
+            Action::Redeploy { side } => sentence(&format!(
                 "{} was redeployed: it restarted and read its env file again.",
-                capitalised(side.name())
-            ),
+                side.name()
+            )),
             Action::StopRedis { side } => format!("{}'s Redis was stopped.", side.name()),
             Action::StartRedis { side } => format!("{}'s Redis is running again.", side.name()),
-            Action::SlowAnswers { side, on: true } => format!(
+            Action::SlowAnswers { side, on: true } => sentence(&format!(
                 "{} now answers every request after the probe timeout, like a service under heavy load.",
-                capitalised(side.name())
-            ),
+                side.name()
+            )),
             Action::SlowAnswers { side, on: false } => {
-                format!("{} answers at once again.", capitalised(side.name()))
+                sentence(&format!("{} answers at once again.", side.name()))
             }
             Action::RunnerFailures { on: true } => {
                 "The practice runner now answers two of the six test questions wrongly.".into()
@@ -100,13 +102,6 @@ impl Action {
             Action::Reset => "Practice mode is back at its start: relaxed env files, both Redis servers running, quick answers, a correct runner, both services redeployed.".into(),
         }
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// A practice service's Redis.

@@ -49,13 +49,14 @@ pub async fn first_run() -> Result<Option<Welcome>, AppError> {
     ) {
         return Ok(None);
     }
-    let practice = match &state.practice {
-        Some(practice) => Some(practice.status().await),
-        None => None,
-    };
+    // The guide is on every Status page load: it reads what practice mode knows, not the
+    // services' state.
     Ok(Some(Welcome {
-        practice: practice.is_some(),
-        notice: practice.and_then(|p| p.notice),
+        practice: state.practice.is_some(),
+        notice: state
+            .practice
+            .as_ref()
+            .and_then(|p| p.notice().map(str::to_string)),
         // The example workspace's own suite comes first; practice mode's is added after it.
         example_suite: state.config.suites.first().map(|s| s.name.clone()),
     }))

@@ -157,6 +157,11 @@ impl Practice {
             .expect("both sides are started")
     }
 
+    /// Why practice mode runs without Redis, when it does.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
     /// The practice CA, for the console's outbound TLS trust.
     pub fn ca(&self) -> tokio_rustls::rustls::pki_types::CertificateDer<'static> {
         self.ca.clone()

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -164,64 +165,57 @@ async fn read(path: &std::path::Path) -> Result<Deployed, String> {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    let ready = Arc::clone(&shared);
-    let deps = Arc::clone(&shared);
-    let queue = Arc::clone(&shared);
-    let inngest = shared;
     Router::new()
-        .route(
-            "/api/health/ready",
-            get(move || async move {
-                let deployed = settle(&ready).await;
-                match answers::readiness(&deployed).await {
-                    Ok(answer) => axum::Json(answer).into_response(),
-                    Err(detail) => detail_answer(StatusCode::SERVICE_UNAVAILABLE, detail),
-                }
-            }),
-        )
-        .route(
-            "/api/runtime/dependencies",
-            get(move |headers: HeaderMap| async move {
-                let deployed = settle(&deps).await;
-                let presented = headers.get("x-dashboard-token").map(|v| v.as_bytes());
-                if let Some(token) = &deployed.dashboard_token
-                    && presented != Some(token.as_bytes())
-                {
-                    return detail_answer(StatusCode::UNAUTHORIZED, "Unauthorized".into());
-                }
-                axum::Json(answers::dependencies(&deployed).await).into_response()
-            }),
-        )
-        .route(
-            "/api/queue/health",
-            get(move || async move {
-                let deployed = settle(&queue).await;
-                match answers::queue(&deployed).await {
-                    Ok(answer) => axum::Json(answer).into_response(),
-                    Err(detail) => detail_answer(StatusCode::SERVICE_UNAVAILABLE, detail),
-                }
-            }),
-        )
-        .route(
-            "/api/inngest",
-            get(move |uri: Uri, headers: HeaderMap| async move {
-                let started = Instant::now();
-                let deployed = settle(&inngest).await;
-                let app = ServedApp {
-                    app_id: deployed.app_id.clone(),
-                    signing_key: deployed.signing_key.clone(),
-                    event_key: deployed.event_key.clone(),
-                    dev: deployed.dev,
-                    function_count: FUNCTION_COUNT,
-                };
-                let signature = headers
-                    .get("x-inngest-signature")
-                    .and_then(|v| v.to_str().ok());
-                let now = crate::clock::since_epoch().as_secs() as i64;
-                let ms = started.elapsed().as_millis() as u64;
-                http_answer(app.answer_get(uri.path(), signature, now, ms))
-            }),
-        )
+        .route("/api/health/ready", get(readiness))
+        .route("/api/runtime/dependencies", get(dependencies))
+        .route("/api/queue/health", get(queue))
+        .route("/api/inngest", get(inngest))
+        .with_state(shared)
+}
+
+async fn readiness(State(shared): State<Arc<Shared>>) -> Response {
+    json_or_unavailable(answers::readiness(&settle(&shared).await).await)
+}
+
+async fn dependencies(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let deployed = settle(&shared).await;
+    let presented = headers.get("x-dashboard-token").map(|v| v.as_bytes());
+    if let Some(token) = &deployed.dashboard_token
+        && presented != Some(token.as_bytes())
+    {
+        return detail_answer(StatusCode::UNAUTHORIZED, "Unauthorized".into());
+    }
+    axum::Json(answers::dependencies(&deployed).await).into_response()
+}
+
+async fn queue(State(shared): State<Arc<Shared>>) -> Response {
+    json_or_unavailable(answers::queue(&settle(&shared).await).await)
+}
+
+async fn inngest(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap) -> Response {
+    let started = Instant::now();
+    let deployed = settle(&shared).await;
+    let app = ServedApp {
+        app_id: deployed.app_id.clone(),
+        signing_key: deployed.signing_key.clone(),
+        event_key: deployed.event_key.clone(),
+        dev: deployed.dev,
+        function_count: FUNCTION_COUNT,
+    };
+    let signature = headers
+        .get("x-inngest-signature")
+        .and_then(|v| v.to_str().ok());
+    let now = crate::clock::since_epoch().as_secs() as i64;
+    let ms = started.elapsed().as_millis() as u64;
+    http_answer(app.answer_get(uri.path(), signature, now, ms))
+}
+
+/// 200 with the answer, or 503 with the reference's `detail`.
+fn json_or_unavailable(answer: Result<impl serde::Serialize, String>) -> Response {
+    match answer {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(detail) => detail_answer(StatusCode::SERVICE_UNAVAILABLE, detail),
+    }
 }
 
 /// An answer of the SDK's serve endpoint as an HTTP response.

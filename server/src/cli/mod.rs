@@ -125,7 +125,8 @@ pub struct ServeArgs {
 
     /// How long the practice staging must stay ready in a practice go-live (step 6), in
     /// minutes; a real pair keeps [golive] stability_minutes (24 hours by default).
-    #[arg(long, env = "GREENLIGHT_PRACTICE_STABILITY_MINUTES", default_value_t = 3,
+    #[arg(long, env = "GREENLIGHT_PRACTICE_STABILITY_MINUTES",
+          default_value_t = engine::practice::DEFAULT_STABILITY.as_secs() / 60,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub practice_stability_minutes: u64,
 }
